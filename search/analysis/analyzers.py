@@ -1,0 +1,18 @@
+"""Ready-made analysis chains. Each index field owns one; queries and highlights reach it
+through the schema, so indexing, querying and highlighting cannot disagree."""
+from __future__ import annotations
+
+from whoosh.analysis import Analyzer, LowercaseFilter
+
+from search.analysis.filters import FoldVariantFilter, ToneFilter
+from search.analysis.tokenizers import SyllableTokenizer, WordTokenizer
+
+
+def WordAnalyzer() -> Analyzer:
+    """pyvi words, lowercased, canonical tones, plus folded variants: "Đàm phán" -> đàm_phán, dam_phan."""
+    return WordTokenizer() | LowercaseFilter() | ToneFilter() | FoldVariantFilter()
+
+
+def SyllableAnalyzer() -> Analyzer:
+    """Single syllables with folded variants: the fallback when words were segmented differently."""
+    return SyllableTokenizer() | LowercaseFilter() | ToneFilter() | FoldVariantFilter()

@@ -1,0 +1,99 @@
+"""Character-level normalisation: the first stage of analysis, before any tokenizer runs.
+
+Order matters: NFC first (pyvi and the syllable regex both need precomposed text, and stored
+text must be NFC or highlight offsets drift), then tone-mark placement per syllable, then folding.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# The five tone marks as combining characters. Vowel-quality marks (breve, circumflex, horn)
+# are part of the letter and stay where they are.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_VOWELS = set("aăâeêioôơuưy")
+_MARKED_VOWELS = set("ăâêôơư")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SYLLABLE = re.compile(r"[^\W_]+")
+
+
+def to_nfc(text: str) -> str:
+    """NFC, with control characters and lone surrogates replaced by spaces (same length)."""
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+
+
+def _tone_slot(letters: str) -> int | None:
+    """Index in `letters` (lowercase, toneless) where the modern ("new style") rule puts the tone.
+
+    The modern rule writes hòa, khỏe, thủy; the older one hoà, khoẻ, thuỷ. Both are in use, so
+    every syllable is rewritten to one placement before it is compared.
+    """
+    start = 0
+    # "qu" and "gi" (before another vowel) are consonants: quý, giá.
+    if letters.startswith("qu"):
+        start = 2
+    elif letters.startswith("gi") and len(letters) > 2 and letters[2] in _VOWELS:
+        start = 2
+    i = start
+    while i < len(letters) and letters[i] not in _VOWELS:
+        i += 1
+    first = i
+    while i < len(letters) and letters[i] in _VOWELS:
+        i += 1
+    cluster = range(first, i)
+    if not cluster:
+        return None
+    if i != len(letters) and any(letters[j] not in "abcdghklmnpqrstvxđ" for j in range(i, len(letters))):
+        return None  # not a Vietnamese syllable shape: leave it alone
+    for j in reversed(cluster):  # ươ takes the mark on ơ
+        if letters[j] in _MARKED_VOWELS:
+            return j
+    if i < len(letters):  # closed syllable: on the last vowel (hoàng, thuyết)
+        return cluster[-1]
+    if len(cluster) >= 3:  # open triphthong: on the middle vowel (ngoài, khuỷu)
+        return cluster[1]
+    return cluster[0]  # open: on the first vowel (hòa, thủy, mía)
+
+
+@lru_cache(maxsize=65536)
+def normalize_tone(syllable: str) -> str:
+    """Move the tone mark of one NFC syllable to its canonical vowel; keeps length and case."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [c for c in decomposed if c in _TONES]
+    if len(tones) != 1:
+        return syllable
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
+    if len(bare) != len(syllable):
+        return syllable
+    slot = _tone_slot(bare.lower())
+    if slot is None:
+        return syllable
+    marked = unicodedata.normalize("NFC", bare[slot] + tones[0])
+    if len(marked) != 1:
+        return syllable
+    return bare[:slot] + marked + bare[slot + 1 :]
+
+
+def normalize_tones(text: str) -> str:
+    """normalize_tone applied to every word of a text."""
+    return _SYLLABLE.sub(lambda m: normalize_tone(m.group()), text)
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Strip every diacritic: "Đàm phán" -> "Dam phan". Length-preserving on NFC input.
+
+    Written by hand because pyvi's remove_accents returns bytes and drops punctuation.
+    """
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def normalize_query(text: str) -> str:
+    """What a query goes through before parsing: NFC, canonical tones, whitespace collapsed."""
+    return " ".join(normalize_tones(to_nfc(text)).split())
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text

@@ -1,0 +1,65 @@
+"""Whoosh tokenizers: pyvi words (through the segmenter adapter) and plain syllables.
+
+Both fill startchar/endchar so the highlighter can mark the original text.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from whoosh.analysis import RegexTokenizer, Token, Tokenizer
+
+from search.analysis.segmenter import segment
+
+# A syllable: a run of letters/digits. "_" is excluded because the word tokenizer uses it
+# to join syllables; underscores in source text are treated as separators.
+SYLLABLE_PATTERN = r"[^\W_]+"
+_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+class WordTokenizer(Tokenizer):
+    """Vietnamese words as pyvi segments them; syllables of a word joined by "_"."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for seg in segment(value):
+            text = "_".join(_EDGE_PUNCT.sub("", s) for s in seg.syllables)
+            text = text.strip("_")
+            if not text:
+                continue
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = seg.text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + seg.start
+                token.endchar = start_char + seg.end
+            pos += 1
+            yield token
+
+
+def SyllableTokenizer() -> RegexTokenizer:
+    """Syllables by regex: fast, no model, independent of how pyvi segmented the text."""
+    return RegexTokenizer(SYLLABLE_PATTERN)

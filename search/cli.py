@@ -1,0 +1,226 @@
+"""The `vnsearch` command: index, search, extract, serve, stats.
+
+Every error the user can cause ends with one line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from search.models import SORTS, SearchRequest
+
+DEFAULT_INDEX = Path("index")
+DEFAULT_CORPUS = Path("corpus")
+EXIT_USAGE = 2
+EXIT_SKIPPED = 3  # indexing finished but some files or lines were skipped
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"vnsearch: {message} (see --help)\n")
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return value
+
+
+def _per_page(text: str) -> int:
+    value = _positive(text)
+    if value > 100:
+        raise argparse.ArgumentTypeError(f"at most 100: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="vnsearch", description="Search engine for Vietnamese news archives.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("index", help="index articles (incrementally)", description=(
+        "Index articles from folders of .txt/.md files (recursively), single files, or .jsonl/.jsonl.gz "
+        "exports. Unchanged articles are skipped, changed ones replaced. Exit code 3 when some files "
+        "or lines were skipped (each is listed with its reason)."))
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"what to index (default: {DEFAULT_CORPUS}/)")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
+    p.add_argument("--rebuild", action="store_true", help="discard the existing index and start fresh")
+
+    p = sub.add_parser("search", help="search the index", description="Search the index and print ranked results.")
+    p.add_argument("query", nargs="?", default="", metavar="QUERY", help="the query (quotes, AND/OR/NOT, -word, title:, word*)")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
+    p.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
+    p.add_argument("--page", type=_positive, default=1, metavar="N", help="result page (default: 1)")
+    p.add_argument("--per-page", type=_per_page, default=10, metavar="N", help="results per page, 1-100 (default: 10)")
+    p.add_argument("--country", action="append", default=[], metavar="CODE", help="ISO country code filter (repeatable, OR)")
+    p.add_argument("--official", action="append", default=[], metavar="NAME", help="official filter (repeatable, OR)")
+    p.add_argument("--source", action="append", default=[], metavar="NAME", help="source filter (repeatable, OR)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="earliest date: YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="latest date: YYYY, YYYY-MM or YYYY-MM-DD")
+    p.add_argument("--sort", choices=SORTS, default="relevance", help="order of results (default: relevance)")
+
+    p = sub.add_parser("extract", help="show extracted metadata without indexing", description=(
+        "Read articles like 'index' does and print what ingestion extracts: date, source, countries, officials."))
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per line per article")
+
+    p = sub.add_parser("serve", help="serve the web UI and JSON API", description=(
+        "Serve the search page and JSON API with a production WSGI server (waitress). "
+        "Settings: see docs/configuration.md (VNSEARCH_* environment variables)."))
+    p.add_argument("--index", type=Path, default=None, metavar="DIR", help="index folder (default: $VNSEARCH_INDEX or index/)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--threads", type=_positive, default=8, help="worker threads (default: 8)")
+
+    p = sub.add_parser("stats", help="article count and facet value counts")
+    p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CliError as e:
+        print(f"vnsearch: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vnsearch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _engine(index_dir: Path) -> Any:
+    from search.engine import Engine
+    from search.index_store import IndexUnavailable
+
+    try:
+        return Engine(index_dir)
+    except IndexUnavailable as e:
+        raise CliError(str(e)) from e
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from search.index_store import IndexUnavailable
+    from search.indexer import index_paths
+
+    paths = args.paths or [DEFAULT_CORPUS]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    bar = tqdm(desc="indexing", unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr)
+    try:
+        report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1))
+    except IndexUnavailable as e:
+        raise CliError(str(e)) from e
+    except OSError as e:
+        raise CliError(f"cannot write the index at {args.index}: {e.strerror or e}") from e
+    finally:
+        bar.close()
+    for skipped in report.skipped:
+        print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_SKIPPED if report.skipped else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from search.api_json import result_to_json
+    from search.facets import BadFilter
+
+    request = SearchRequest(
+        query=args.query, countries=tuple(c.upper() for c in args.country), officials=tuple(args.official),
+        sources=tuple(args.source), date_from=args.date_from, date_to=args.date_to, sort=args.sort,
+        page=args.page, per_page=args.per_page,
+    )
+    engine = _engine(args.index)
+    try:
+        result = engine.search(request)
+    except BadFilter as e:
+        raise CliError(str(e)) from e
+    if args.json:
+        print(json.dumps(result_to_json(result), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{result.total} results ({result.took_ms:.0f} ms)" + (f" - did you mean: {result.suggestion}" if result.suggestion else ""))
+    for rank, hit in enumerate(result.hits, start=(request.page - 1) * request.per_page + 1):
+        meta = " · ".join(x for x in (hit.date, hit.source, ", ".join(c.name for c in hit.countries)) if x)
+        print(f"\n{rank}. {hit.title}  [{hit.id}]" + (f"\n   {meta}" if meta else ""))
+        print("   " + _plain(hit.snippet))
+    return 0
+
+
+def _plain(html: str) -> str:
+    import html as html_mod
+    import re
+
+    return html_mod.unescape(re.sub(r"</?mark>", "*", html))
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from search.api_json import article_metadata_json
+    from search.ingest.readers import Skipped, read_paths
+    from search.metadata import extract
+
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)}")
+    skipped = 0
+    for item in read_paths(args.paths):
+        if isinstance(item, Skipped):
+            print(f"skipped {item.origin}: {item.reason}", file=sys.stderr)
+            skipped += 1
+            continue
+        data = article_metadata_json(extract(item))
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False))
+        else:
+            countries = ", ".join(f"{c['name']} ({c['code']})" for c in data["countries"])
+            officials = ", ".join(o["name"] for o in data["officials"])
+            print(f"{data['id']}: {data['title']}\n  date: {data['date'] or '-'}  source: {data['source'] or '-'}\n"
+                  f"  countries: {countries or '-'}\n  officials: {officials or '-'}")
+    return EXIT_SKIPPED if skipped else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from webapp.server import serve
+    from webapp.settings import SettingsError
+
+    try:
+        serve(index_dir=args.index, host=args.host, port=args.port, threads=args.threads)
+    except SettingsError as e:
+        raise CliError(str(e)) from e
+    except OSError as e:
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from e
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = _engine(args.index).stats()
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    print(f"articles: {stats['articles']}")
+    for name, counts in stats["facets"].items():
+        top = ", ".join(f"{v} ({c})" for v, c in list(counts.items())[:10])
+        print(f"{name}: {top or '-'}")
+    return 0
+
+
+COMMANDS = {"index": cmd_index, "search": cmd_search, "extract": cmd_extract, "serve": cmd_serve, "stats": cmd_stats}
+
+if __name__ == "__main__":
+    sys.exit(main())

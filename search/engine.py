@@ -1,0 +1,245 @@
+"""The engine's small typed API: what the CLI and the web app both call."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.scoring import BM25F
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+
+from search import facets as facet_mod
+from search.analysis import fold, has_diacritics, normalize_query
+from search.analysis.segmenter import warm_up
+from search.highlight import mark_all, snippet
+from search.index_store import open_index
+from search.metadata import country_name
+from search.models import ArticleView, Completion, Country, Hit, Official, SearchRequest, SearchResult
+from search.query.builder import BuiltQuery, build
+from search.query.parser import Text, parse
+from search.query.vocabulary import Vocabulary
+
+MAX_QUERY_CHARS = 1000
+FEW_RESULTS = 3
+
+
+def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, ...]]:
+    meta = json.loads(stored.get("meta") or "{}")
+    countries = tuple(Country(c["code"], c["name"]) for c in meta.get("countries", []))
+    officials = tuple(
+        Official(o["name"], tuple(o.get("aliases", ())), o.get("role"), o.get("country"))
+        for o in meta.get("officials", [])
+    )
+    return countries, officials
+
+
+class Engine:
+    """An open index with a searcher kept current: a new generation is picked up on the next call."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = index_dir
+        self.ix = open_index(index_dir)
+        self._lock = threading.RLock()
+        self._searcher: Searcher | None = None
+        self._vocab: Vocabulary | None = None
+        self._vocab_generation = -1
+
+    # -- index generations -------------------------------------------------------------
+    def searcher(self) -> Searcher:
+        with self._lock:
+            if self._searcher is None:
+                self._searcher = self.ix.searcher(weighting=BM25F())
+            elif not self._searcher.up_to_date():
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    def vocabulary(self) -> Vocabulary:
+        with self._lock:
+            searcher = self.searcher()
+            generation = searcher.reader().generation()
+            if self._vocab is None or generation != self._vocab_generation:
+                self._vocab = Vocabulary.from_reader(searcher.reader())
+                self._vocab_generation = generation
+            return self._vocab
+
+    def warm(self) -> None:
+        """Load pyvi, the searcher and the vocabulary now, not on the first request."""
+        warm_up()
+        self.vocabulary()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+    # -- searching ---------------------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        text = normalize_query(request.query[:MAX_QUERY_CHARS])
+        parsed = parse(text)
+        with self._lock:
+            searcher = self.searcher()
+            vocab = self.vocabulary()
+            built = build(parsed, vocab) if parsed.clauses else None
+            query = built.query if built else wq.Every()
+            result = self._run(searcher, query, request, built)
+            if built and built.strict and result.total == 0:
+                relaxed = self._run(searcher, built.relaxed(), request, built)
+                if relaxed.total:
+                    result, result.relaxed = relaxed, True
+            result.ignored = parsed.ignored
+            if built and all(isinstance(c, Text) for c in parsed.clauses):
+                result.suggestion = self._suggestion(built, vocab, searcher, text, result.total)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
+
+    def _run(self, searcher: Searcher, query: wq.Query, request: SearchRequest, built: BuiltQuery | None) -> SearchResult:
+        filters = facet_mod.filter_query(request)
+        sortedby = _sort_facet(request.sort, scored=built is not None)
+        page = searcher.search_page(
+            query,
+            request.page,
+            pagelen=request.per_page,
+            filter=filters,
+            sortedby=sortedby,
+            groupedby=facet_mod.groupedby(list(facet_mod.FACET_NAMES)),
+            terms=False,
+        )
+        results = page.results
+        base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
+        hits = [self._hit(h, built, sortedby is None) for h in page] if request.page <= page.pagecount else []
+        facets = facet_mod.count_facets(searcher, query, request, base)
+        return SearchResult(request, page.total, hits, facets)
+
+    def _hit(self, hit: WhooshHit, built: BuiltQuery | None, scored: bool) -> Hit:
+        stored = hit.fields()
+        countries, officials = _meta(stored)
+        analyzer = self.ix.schema["body_syl"].analyzer
+        seqs, prefixes = (built.highlight, built.prefixes) if built else (set(), set())
+        return Hit(
+            id=stored["id"],
+            title=stored["title"],
+            title_html=mark_all(stored["title"], analyzer, seqs, prefixes),
+            date=stored.get("date") or None,
+            source=stored.get("source") or None,
+            url=stored.get("url") or None,
+            countries=countries,
+            officials=officials,
+            snippet=snippet(stored.get("body", ""), analyzer, seqs, prefixes),
+            score=round(hit.score, 4) if scored and hit.score is not None else None,
+        )
+
+    def _suggestion(self, built: BuiltQuery, vocab: Vocabulary, searcher: Searcher, text: str, total: int) -> str | None:
+        """Restore diacritics of an unaccented query, or correct a misspelt one that finds little."""
+        unaccented = not has_diacritics(text)
+        if not unaccented and total >= FEW_RESULTS:
+            return None
+        corrector = searcher.corrector("body")
+        words: list[str] = []
+        for unit in built.units:
+            word = "_".join(unit.names[0])
+            better = vocab.restore(word) if unaccented else None
+            if better is None and not vocab.knows(word) and len(word) > 2:
+                found = corrector.suggest(word, limit=3, maxdist=2)
+                better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
+                better = vocab.restore(better) or better if better else None
+            words.append((better or word).replace("_", " "))
+        suggestion = " ".join(words)
+        asked = " ".join(" ".join(u.names[0]) for u in built.units)
+        return None if suggestion == asked else suggestion
+
+    # -- single articles and statistics ------------------------------------------------
+    def article(self, article_id: str) -> ArticleView | None:
+        with self._lock:
+            stored = self.searcher().document(id=article_id)
+        if stored is None:
+            return None
+        countries, officials = _meta(stored)
+        return ArticleView(
+            id=stored["id"],
+            title=stored["title"],
+            body=stored.get("body", ""),
+            date=stored.get("date") or None,
+            source=stored.get("source") or None,
+            url=stored.get("url") or None,
+            summary=stored.get("summary") or None,
+            countries=countries,
+            officials=officials,
+        )
+
+    def highlight_text(self, text: str, query: str) -> str:
+        """The whole text, escaped, with what `query` matches marked (the article page)."""
+        parsed = parse(normalize_query(query[:MAX_QUERY_CHARS]))
+        if not parsed.clauses:
+            return mark_all(text, self.ix.schema["body_syl"].analyzer, set())
+        built = build(parsed, self.vocabulary())
+        return mark_all(text, self.ix.schema["body_syl"].analyzer, built.highlight, built.prefixes)
+
+    def more_like_this(self, article_id: str, count: int = 5) -> list[Hit]:
+        """Related articles by Whoosh's more-like-this over the body's words."""
+        with self._lock:
+            searcher = self.searcher()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return []
+            results = searcher.more_like(docnum, "body", top=count, numterms=20)
+            return [self._hit(h, None, True) for h in results]
+
+    def complete(self, prefix: str, limit: int = 8) -> list[Completion]:
+        """Completions for a search box: countries and officials by name, then index words, then titles."""
+        text = normalize_query(prefix).lower()
+        if not text:
+            return []
+        key = fold(text)
+        stats = self.stats()["facets"]
+        out: list[Completion] = []
+        for code in stats.get("country", {}):
+            label = country_name(code)
+            if fold(label).lower().startswith(key):
+                out.append(Completion(label, "country"))
+        for name in stats.get("official", {}):
+            if any(fold(part).lower().startswith(key) for part in [name, *name.split()[1:]]):
+                out.append(Completion(name, "official"))
+        out += self._complete_terms(text, limit)
+        seen: set[str] = set()
+        unique = [c for c in out if not (c.text.lower() in seen or seen.add(c.text.lower()))]  # type: ignore[func-returns-value]
+        return unique[:limit]
+
+    def _complete_terms(self, text: str, limit: int) -> list[Completion]:
+        words = text.split()
+        head, last = words[:-1], words[-1]
+        stem = "_".join(words) if len(words) > 1 else last
+        vocab = self.vocabulary()
+        with self._lock:
+            reader = self.searcher().reader()
+            terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", stem)]
+        if not terms and head:
+            terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", last)]
+            head_text = " ".join(head) + " "
+        else:
+            head_text = ""
+        accented = [t for t in terms if t == vocab.best_accented.get(fold(t), t)]
+        accented.sort(key=lambda t: -vocab.df(t))
+        return [Completion(head_text + t.replace("_", " "), "term") for t in accented[:limit]]
+
+    def stats(self) -> dict[str, Any]:
+        result = self.search(SearchRequest(per_page=1))
+        return {
+            "articles": self.searcher().doc_count(),
+            "facets": {name: {v.value: v.count for v in values} for name, values in result.facets.items()},
+        }
+
+
+def _sort_facet(sort: str, scored: bool) -> sorting.FacetType | None:
+    """Dated articles first in both date orders; undated ones after them."""
+    if sort == "newest":
+        return sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date_key", reverse=True)])
+    if sort == "oldest":
+        return sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date_key")])
+    return None if scored else sorting.FieldFacet("id")

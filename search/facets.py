@@ -1,0 +1,168 @@
+"""Facets: country, official, source and date (by month), on Whoosh's own facet machinery.
+
+Values of one facet combine with OR, different facets with AND. The counts of each facet reflect
+every other active filter but not its own, so a user can widen a selection (multi-select).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.searching import Searcher
+
+from search.metadata import country_name
+from search.models import FacetValue, SearchRequest
+
+UNDATED = "undated"
+FACET_NAMES = ("country", "official", "source", "date")
+MAX_VALUES = 50
+
+
+class BadFilter(ValueError):
+    """A filter value the user gave cannot be used (message says which and why)."""
+
+
+def month_label(value: str) -> str:
+    if value == UNDATED:
+        return "Không rõ ngày"
+    year, month = value.split("-")
+    return f"Tháng {int(month)}/{year}"
+
+
+class _ListCategorizer(sorting.Categorizer):
+    allow_overlap = True
+
+    def __init__(self, column: str) -> None:
+        self._column = column
+        self._values: Any = None
+
+    def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
+        self._values = segment_searcher.reader().column_reader(self._column)
+
+    def keys_for(self, matcher: Any, docid: int) -> list[str]:
+        value = self._values[docid]
+        return value.split("\t") if value else []
+
+    def key_for(self, matcher: Any, docid: int) -> str:
+        keys = self.keys_for(matcher, docid)
+        return keys[0] if keys else ""
+
+
+class ListFacet(sorting.FacetType):
+    """A multi-valued facet read from one tab-joined column per document.
+
+    Whoosh's FieldFacet(allow_overlap=True) needs term vectors or walks the whole lexicon per
+    search; a column lookup per matched document is cheaper and fails on no edge case.
+    """
+
+    def __init__(self, column: str) -> None:
+        self.column = column
+        self.maptype = sorting.Count
+
+    def categorizer(self, global_searcher: Searcher) -> sorting.Categorizer:
+        return _ListCategorizer(self.column)
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    name: str
+    field: str  # the indexed field filters use
+    column: str | None  # for multi-valued facets: the column counts are read from
+    label: Callable[[str], str]
+
+    def facet(self) -> sorting.FacetType:
+        if self.column:
+            return ListFacet(self.column)
+        return sorting.FieldFacet(self.field, maptype=sorting.Count)
+
+
+SPECS = {
+    "country": FacetSpec("country", "country", "country_list", country_name),
+    "official": FacetSpec("official", "official", "official_list", str),
+    "source": FacetSpec("source", "source", None, str),
+    "date": FacetSpec("date", "month", None, month_label),
+}
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def date_bound(text: str, upper: bool) -> str:
+    """"2022", "2022-01" or "2022-01-21" -> a date_key bound (see schema.date_key)."""
+    match = _DATE.match(text.strip())
+    if not match:
+        raise BadFilter(f"ngày không hợp lệ: {text!r} (dùng YYYY, YYYY-MM hoặc YYYY-MM-DD)")
+    year, month, day = int(match.group(1)), match.group(2), match.group(3)
+    try:
+        if day is not None:
+            date = dt.date(year, int(month or 1), int(day))
+            return f"{date:%Y-%m-%d}" if upper or date.day > 1 else f"{date:%Y-%m}-00"
+        if month is not None:
+            m = int(month)
+            dt.date(year, m, 1)
+            return f"{year:04d}-{m:02d}-31" if upper else f"{year:04d}-{m:02d}-00"
+        return f"{year:04d}-12-31" if upper else f"{year:04d}-01-00"
+    except ValueError as e:
+        raise BadFilter(f"ngày không hợp lệ: {text!r}") from e
+
+
+def selections(request: SearchRequest) -> dict[str, tuple[str, ...]]:
+    return {"country": request.countries, "official": request.officials, "source": request.sources}
+
+
+def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query | None:
+    """The AND of every active filter, leaving out facet `without` (for its own counts)."""
+    parts: list[wq.Query] = []
+    for name, values in selections(request).items():
+        if values and name != without:
+            parts.append(wq.Or([wq.Term(SPECS[name].field, v) for v in values]))
+    if (request.date_from or request.date_to) and without != "date":
+        low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
+        high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
+        parts.append(wq.TermRange("date_key", low, high))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def groupedby(names: list[str]) -> sorting.Facets:
+    facets = sorting.Facets()
+    for name in names:
+        facets.add_facet(name, SPECS[name].facet())
+    return facets
+
+
+def count_facets(searcher: Searcher, query: wq.Query, request: SearchRequest, base_counts: Mapping[str, Mapping[str, int]]) -> dict[str, list[FacetValue]]:
+    """Facet values for display; `base_counts` are the groups of the main (fully filtered) search."""
+    chosen = selections(request)
+    dated = bool(request.date_from or request.date_to)
+    out: dict[str, list[FacetValue]] = {}
+    for name in FACET_NAMES:
+        selected = set(chosen.get(name, ()))
+        counts: Mapping[str, int] = base_counts.get(name, {})
+        if selected or (name == "date" and dated):
+            others = filter_query(request, without=name)
+            results = searcher.search(query, filter=others, groupedby=groupedby([name]), limit=1)
+            counts = results.groups(name)
+        out[name] = _values(name, counts, selected)
+    return out
+
+
+def _values(name: str, counts: Mapping[str, int], selected: set[str]) -> list[FacetValue]:
+    spec = SPECS[name]
+    items = [(v, c) for v, c in counts.items() if v not in ("", None)]
+    if name == "date":
+        items.sort(key=lambda vc: (vc[0] == UNDATED, vc[0]))
+    else:
+        items.sort(key=lambda vc: (-vc[1], spec.label(vc[0])))
+        keep = {v for v, _ in items[:MAX_VALUES]} | selected
+        items = [vc for vc in items if vc[0] in keep]
+    values = [FacetValue(v, spec.label(v), c, v in selected) for v, c in items]
+    missing = selected - {v for v, _ in items}
+    values += [FacetValue(v, spec.label(v), 0, True) for v in sorted(missing)]
+    return values

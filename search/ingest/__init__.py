@@ -1,0 +1,1 @@
+"""Ingestion: readers for each archive format."""

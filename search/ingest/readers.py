@@ -1,0 +1,200 @@
+"""Readers: turn files into RawArticle objects, reporting (never raising on) bad input.
+
+Formats: plain .txt/.md articles (first non-empty line is the headline, optional "---" front
+matter on top), and .jsonl/.jsonl.gz exports with one article per line.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.analysis.normalize import to_nfc
+from search.models import RawArticle
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_LINE_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md"}
+FRONT_MATTER_KEYS = {"title", "date", "source", "url", "summary", "countries", "officials", "id"}
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or line that could not be read, and why (shown in the indexing summary)."""
+
+    origin: str
+    reason: str
+
+
+ReadResult = RawArticle | Skipped
+
+
+def is_jsonl(path: Path) -> bool:
+    return path.name.endswith((".jsonl", ".jsonl.gz"))
+
+
+def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
+    """Every article under the given paths: folders recursively, single files, JSON Lines."""
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+                if file.suffix.lower() in TEXT_SUFFIXES or is_jsonl(file):
+                    yield from read_file(file, root=path)
+        elif path.is_file():
+            yield from read_file(path, root=None)
+        else:
+            yield Skipped(str(path), "no such file or folder")
+
+
+def read_file(path: Path, root: Path | None) -> Iterator[ReadResult]:
+    if is_jsonl(path):
+        yield from read_jsonl(path)
+    elif path.suffix.lower() in TEXT_SUFFIXES:
+        article_id = path.relative_to(root).with_suffix("").as_posix() if root else path.stem
+        yield read_text_article(path, article_id)
+    else:
+        yield Skipped(str(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)")
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def read_text_article(path: Path, article_id: str) -> ReadResult:
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return Skipped(origin, f"file too large ({size // (1024 * 1024)} MB, limit 5 MB)")
+        data = path.read_bytes()
+    except OSError as e:
+        return Skipped(origin, f"cannot read file: {e.strerror or e}")
+    if b"\x00" in data:
+        return Skipped(origin, "binary file")
+    text = _decode(data)
+    if text is None:
+        return Skipped(origin, "not valid UTF-8 text")
+    return parse_text_article(to_nfc(text), article_id, origin)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """A leading block between two "---" lines of "key: value" pairs; unknown keys ignored."""
+    lines = text.lstrip("\ufeff").splitlines()
+    if not lines or lines[0].strip() != "---":
+        return {}, text
+    for end in range(1, min(len(lines), 60)):
+        if lines[end].strip() == "---":
+            meta: dict[str, str] = {}
+            for line in lines[1:end]:
+                key, sep, value = line.partition(":")
+                if sep and key.strip().lower() in FRONT_MATTER_KEYS:
+                    meta[key.strip().lower()] = value.strip().strip("\"'")
+            return meta, "\n".join(lines[end + 1 :])
+    return {}, text
+
+
+def _list_value(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    value = value.strip().strip("[]")
+    return [v.strip().strip("\"'") for v in value.split(",") if v.strip().strip("\"'")]
+
+
+def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
+    meta, content = _split_front_matter(text)
+    lines = content.splitlines()
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None and not meta.get("title"):
+        return Skipped(origin, "empty file")
+    if meta.get("title"):
+        title, body = meta["title"], content.strip()
+    else:
+        assert first is not None
+        title, body = lines[first].strip(), "\n".join(lines[first + 1 :]).strip()
+    return RawArticle(
+        id=meta.get("id") or article_id,
+        title=title,
+        body=body,
+        origin=origin,
+        date=meta.get("date"),
+        source=meta.get("source"),
+        url=meta.get("url"),
+        summary=meta.get("summary"),
+        countries=_list_value(meta.get("countries")),
+        officials=_list_value(meta.get("officials")),
+    )
+
+
+def _open_lines(path: Path) -> io.BufferedIOBase:
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return open(path, "rb")
+
+
+def read_jsonl(path: Path) -> Iterator[ReadResult]:
+    """Streams the file: memory stays flat whatever its size."""
+    try:
+        stream = _open_lines(path)
+    except OSError as e:
+        yield Skipped(str(path), f"cannot read file: {e.strerror or e}")
+        return
+    with stream:
+        lineno = 0
+        try:
+            for lineno, raw in enumerate(stream, start=1):
+                if raw.strip():
+                    yield parse_json_line(raw, f"{path}:{lineno}")
+        except (OSError, EOFError, gzip.BadGzipFile) as e:
+            yield Skipped(f"{path}:{lineno + 1}", f"file is corrupt or truncated ({e})")
+
+
+def _optional_str(obj: dict[str, object], key: str) -> str | None:
+    value = obj.get(key)
+    return str(value).strip() or None if value is not None else None
+
+
+def _optional_list(obj: dict[str, object], key: str) -> list[str] | None:
+    value = obj.get(key)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _list_value(value)
+    if isinstance(value, list):
+        names = [v.get("code") or v.get("name") if isinstance(v, dict) else v for v in value]
+        return [str(v) for v in names if v]
+    return None
+
+
+def parse_json_line(raw: bytes, origin: str) -> ReadResult:
+    if len(raw) > MAX_LINE_BYTES:
+        return Skipped(origin, "line too large (limit 5 MB)")
+    text = _decode(raw)
+    if text is None:
+        return Skipped(origin, "not valid UTF-8 text")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        return Skipped(origin, f"malformed JSON ({e.msg} at column {e.colno})")
+    if not isinstance(obj, dict):
+        return Skipped(origin, "line is not a JSON object")
+    missing = [k for k in ("id", "title", "body") if not isinstance(obj.get(k), (str, int)) or str(obj.get(k)).strip() == ""]
+    if missing:
+        return Skipped(origin, f"missing required field(s): {', '.join(missing)}")
+    return RawArticle(
+        id=str(obj["id"]).strip(),
+        title=to_nfc(str(obj["title"]).strip()),
+        body=to_nfc(str(obj["body"]).strip()),
+        origin=origin,
+        date=_optional_str(obj, "date"),
+        source=_optional_str(obj, "source"),
+        url=_optional_str(obj, "url"),
+        summary=to_nfc(s) if (s := _optional_str(obj, "summary")) else None,
+        countries=_optional_list(obj, "countries"),
+        officials=_optional_list(obj, "officials"),
+    )

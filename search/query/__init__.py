@@ -1,0 +1,1 @@
+"""Query side: lenient parsing, building Whoosh queries from the index vocabulary, suggestions."""

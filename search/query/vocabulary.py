@@ -1,0 +1,69 @@
+"""The index's own vocabulary, read once per index generation.
+
+It serves three query-time needs from one pass over the `body` lexicon:
+- segmenting a query the way the index was segmented (case- and accent-independent),
+- restoring diacritics of an unaccented query ("thu tuong" -> "thủ tướng"),
+- document frequencies, to tell function words from content words.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from whoosh.reading import IndexReader
+
+from search.analysis import fold
+
+MAX_WORD_SYLLABLES = 4
+
+
+@dataclass
+class Vocabulary:
+    doc_count: int
+    # any word form (accented or folded) -> document frequency
+    doc_freq: dict[str, int] = field(default_factory=dict)
+    # folded word -> the accented form found in most documents
+    best_accented: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_reader(cls, reader: IndexReader, fieldname: str = "body") -> Vocabulary:
+        vocab = cls(doc_count=reader.doc_count_all())
+        best_df: dict[str, int] = {}
+        for raw, info in reader.iter_field(fieldname):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            df = info.doc_frequency()
+            vocab.doc_freq[term] = df
+            folded = fold(term)
+            if folded != term and df > best_df.get(folded, 0):
+                best_df[folded] = df
+                vocab.best_accented[folded] = term
+        return vocab
+
+    def knows(self, word: str) -> bool:
+        return word in self.doc_freq
+
+    def df(self, word: str) -> int:
+        return self.doc_freq.get(word, 0)
+
+    def max_match(self, syllables: list[str]) -> list[str]:
+        """Greedy longest-match of lowercase syllables against the index's words.
+
+        pyvi segments lowercase or unaccented text differently from the cased, accented text
+        it indexed ("điện kremlin" stays two words); the index's own words do not care.
+        """
+        words: list[str] = []
+        i = 0
+        while i < len(syllables):
+            for size in range(min(MAX_WORD_SYLLABLES, len(syllables) - i), 1, -1):
+                candidate = "_".join(syllables[i : i + size])
+                if candidate in self.doc_freq:
+                    words.append(candidate)
+                    i += size
+                    break
+            else:
+                words.append(syllables[i])
+                i += 1
+        return words
+
+    def restore(self, word: str) -> str | None:
+        """The accented form of an unaccented word most documents use, if the index has one."""
+        return self.best_accented.get(word) if fold(word) == word else None

@@ -1,0 +1,48 @@
+"""The Whoosh schema: which fields exist, which analyzer owns each, how they are weighted.
+
+Field layout (why: docs/analysis.md):
+- title/body: pyvi words, accented + folded variants at one position (exact and unaccented queries).
+- title_syl/body_syl: syllables, accented + folded: phrase matches that do not depend on how pyvi
+  segmented a text, so lowercase or unaccented queries still find compounds.
+- facet fields: plain ids/keywords with stored columns for counting and sorting.
+"""
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from search.analysis import SyllableAnalyzer, WordAnalyzer
+
+# Bump when analysis, extraction or the schema change in a way that needs re-indexing:
+# it is part of each article's checksum, so a plain re-run re-indexes everything.
+PIPELINE_VERSION = "1"
+
+TITLE_BOOST = 2.5
+
+WORD_FIELDS = ("title", "body")
+SYLLABLE_FIELDS = ("title_syl", "body_syl")
+FIELD_OF_SYLLABLES = {"title": "title_syl", "body": "body_syl"}
+
+
+def build_schema() -> Schema:
+    words = WordAnalyzer()
+    syllables = SyllableAnalyzer()
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        checksum=ID(stored=False, sortable=True),
+        title=TEXT(analyzer=words, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=words, stored=True),
+        title_syl=TEXT(analyzer=syllables, field_boost=TITLE_BOOST),
+        body_syl=TEXT(analyzer=syllables),
+        summary=STORED(),
+        url=STORED(),
+        meta=STORED(),  # JSON: countries and officials with labels, for display
+        date=ID(stored=True),  # ArticleDate.iso(), "" when undated
+        date_key=ID(sortable=True),  # "YYYY-MM-DD" ("00" for an unknown day); "" when no full year
+        month=ID(sortable=True),  # facet value: "2022-01" or "undated"
+        dated=ID(sortable=True),  # "1"/"0": keeps undated articles last in either sort order
+        source=ID(stored=True, sortable=True),
+        country=KEYWORD(commas=True, scorable=False),  # for filtering
+        official=KEYWORD(commas=True, scorable=False),
+        country_list=ID(sortable=True),  # the same values as one column, for counting (facets.ListFacet)
+        official_list=ID(sortable=True),
+    )

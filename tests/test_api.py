@@ -1,0 +1,131 @@
+"""The JSON API through Flask's client on a real index: contract, errors, CORS, security."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from search.ingest.readers import RawArticle, read_paths
+from search.metadata import extract
+from tests.conftest import CORPUS, SECRET_TALKS
+
+HIT_KEYS = {"id", "title", "date", "source", "url", "countries", "officials", "snippet", "score"}
+
+
+def get(client: FlaskClient, url: str, status: int = 200, **kw: Any) -> Any:
+    response = client.get(url, **kw)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.is_json
+    return response.get_json()
+
+
+def test_search_contract(client: FlaskClient) -> None:
+    data = get(client, "/api/search?q=đàm phán bí mật")
+    assert {"query", "total", "page", "per_page", "hits", "facets", "suggestion"} <= set(data)
+    assert data["query"] == "đàm phán bí mật" and data["page"] == 1 and data["per_page"] == 10
+    assert SECRET_TALKS <= {h["id"] for h in data["hits"]}
+    for hit in data["hits"]:
+        assert HIT_KEYS <= set(hit)
+        assert all(set(c) == {"code", "name"} for c in hit["countries"])
+        assert all("name" in o for o in hit["officials"])
+    assert any("<mark>" in h["snippet"] for h in data["hits"])
+    assert set(data["facets"]) == {"country", "official", "source", "date"}
+    for value in data["facets"]["country"]:
+        assert set(value) == {"value", "label", "count", "selected"}
+    assert all({"value", "count"} <= set(v) for v in data["facets"]["date"])
+
+
+def test_country_facet_counts_and_filtering(client: FlaskClient) -> None:
+    data = get(client, "/api/search?q=")
+    countries = {v["value"]: v for v in data["facets"]["country"]}
+    assert {"RU", "US", "GB", "UA"} <= set(countries)
+    assert countries["RU"]["label"] == "Nga"
+    extracted = [extract(r) for r in read_paths([CORPUS]) if isinstance(r, RawArticle)]
+    for code in ("RU", "US", "GB", "UA"):
+        assert countries[code]["count"] == sum(any(c.code == code for c in a.countries) for a in extracted)
+    filtered = get(client, "/api/search?q=&country=GB")
+    assert filtered["total"] == countries["GB"]["count"]
+    gb = next(v for v in filtered["facets"]["country"] if v["value"] == "GB")
+    assert gb["selected"] is True
+    # counts of the selected facet ignore its own filter (multi-select), other facets follow it
+    both = get(client, "/api/search?q=&country=GB&country=US")
+    assert both["total"] >= filtered["total"]
+
+
+def test_official_filter_and_facet(client: FlaskClient) -> None:
+    data = get(client, "/api/search?q=&official=Sergei Lavrov")
+    assert [h["id"] for h in data["hits"]] == ["001_4ce8738a79631aa8"]
+
+
+@pytest.mark.parametrize(
+    ("url", "param"),
+    [("/api/search?q=x&page=0", "page"), ("/api/search?q=x&page=abc", "page"), ("/api/search?q=x&per_page=101", "per_page"),
+     ("/api/search?q=x&sort=random", "sort"), ("/api/search?q=x&from=yesterday", "from"), ("/api/search?q=" + "a" * 600, "q")],
+)
+def test_bad_parameters_get_one_error_shape(client: FlaskClient, url: str, param: str) -> None:
+    data = get(client, url, status=400)
+    assert set(data) == {"error"}
+    assert data["error"]["status"] == 400 and data["error"]["code"] == "bad_parameter" and data["error"]["param"] == param
+    assert data["error"]["message"]
+
+
+def test_unknown_article_and_route_are_json_404(client: FlaskClient) -> None:
+    assert get(client, "/api/articles/nope", status=404)["error"]["status"] == 404
+    assert get(client, "/api/nothing-here", status=404)["error"]["code"] == "not_found"
+    assert get(client, "/api/articles/../../etc/passwd", status=404)["error"]["status"] == 404
+
+
+def test_article_endpoint_with_related(client: FlaskClient) -> None:
+    data = get(client, "/api/articles/001_4ce8738a79631aa8")
+    assert data["title"].startswith("Nga, Mỹ nhất trí")
+    assert data["related"] and all(r["id"] != "001_4ce8738a79631aa8" for r in data["related"])
+
+
+def test_suggest_and_stats_and_health(client: FlaskClient) -> None:
+    texts = [s["text"] for s in get(client, "/api/suggest?q=đàm")["suggestions"]]
+    assert "đàm phán" in texts
+    assert get(client, "/api/suggest?q=Lavr")["suggestions"][0]["text"] == "Sergei Lavrov"
+    opensearch = get(client, "/api/suggest?q=đàm&format=opensearch")
+    assert opensearch[0] == "đàm" and "đàm phán" in opensearch[1]
+    assert get(client, "/api/stats")["articles"] == 5
+    assert get(client, "/healthz")["status"] == "ok"
+
+
+def test_public_api_is_read_only(client: FlaskClient) -> None:
+    for method in (client.post, client.put, client.delete):
+        response = method("/api/search")
+        assert response.status_code == 405 and response.get_json()["error"]["status"] == 405
+
+
+def test_admin_reindex_needs_the_token(client: FlaskClient) -> None:
+    assert client.post("/api/admin/reindex").status_code == 401
+    assert client.post("/api/admin/reindex", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = client.post("/api/admin/reindex", headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200 and ok.get_json()["unchanged"] == 5
+
+
+def test_cors_only_for_allowed_origins(client: FlaskClient) -> None:
+    allowed = client.get("/api/search?q=Nga", headers={"Origin": "http://127.0.0.1:9999"})
+    assert allowed.headers["Access-Control-Allow-Origin"] == "http://127.0.0.1:9999"
+    blocked = client.get("/api/search?q=Nga", headers={"Origin": "http://evil.example"})
+    assert "Access-Control-Allow-Origin" not in blocked.headers
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    response = client.get("/api/search?q=Nga")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Referrer-Policy" in response.headers
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+def test_openapi_document_lists_every_public_route(client: FlaskClient) -> None:
+    doc = get(client, "/api/openapi.json")
+    assert doc["openapi"].startswith("3.")
+    assert {"/api/search", "/api/articles/{id}", "/api/suggest", "/api/stats", "/healthz"} <= set(doc["paths"])
+
+
+def test_hostile_query_is_echoed_as_data(client: FlaskClient) -> None:
+    data = get(client, "/api/search?q=<script>alert(1)</script>")
+    assert data["query"] == "<script>alert(1)</script>"
+    assert all("<script>" not in h["snippet"] for h in data["hits"])

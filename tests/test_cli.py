@@ -1,0 +1,93 @@
+"""The vnsearch command, run as a real process."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, REPO, SECRET_TALKS
+
+
+def run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "search.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "vnsearch"
+    assert script.exists(), "pip install -e . should create the vnsearch console script"
+    assert subprocess.run([str(script), "--help"], capture_output=True, text=True).returncode == 0
+
+
+@pytest.mark.parametrize("command", ["index", "search", "extract", "serve", "stats"])
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.returncode == 0 and "usage: vnsearch " + command in result.stdout
+
+
+def test_index_search_stats_end_to_end(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    first = run("index", "--index", ix, str(CORPUS))
+    assert first.returncode == 0, first.stderr
+    assert "5 indexed, 0 updated, 0 unchanged, 0 skipped" in first.stdout
+    second = run("index", "--index", ix, str(CORPUS))
+    assert "0 indexed, 0 updated, 5 unchanged, 0 skipped" in second.stdout
+
+    found = run("search", "--index", ix, "--json", "đàm phán bí mật")
+    data = json.loads(found.stdout)
+    assert SECRET_TALKS <= {h["id"] for h in data["hits"]}
+    assert any("<mark>" in h["snippet"] for h in data["hits"])
+    text = run("search", "--index", ix, "đàm phán bí mật")
+    assert text.returncode == 0 and "results" in text.stdout
+
+    filtered = json.loads(run("search", "--index", ix, "--json", "--country", "GB", "đàm phán").stdout)
+    assert filtered["hits"] and all(any(c["code"] == "GB" for c in h["countries"]) for h in filtered["hits"])
+
+    stats = json.loads(run("stats", "--index", ix, "--json").stdout)
+    assert stats["articles"] == 5
+    assert stats["facets"]["country"]["RU"] == 5
+
+
+def test_extract_json(tmp_path: Path) -> None:
+    result = run("extract", "--json", str(CORPUS / "001_4ce8738a79631aa8.txt"))
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    data = json.loads(line)
+    assert data["id"] == "001_4ce8738a79631aa8"
+    assert {"id", "title", "date", "source", "countries", "officials"} <= set(data)
+    assert {"RU", "US"} <= {c["code"] for c in data["countries"]}
+    assert {"name": "Nga"}.items() <= next(c for c in data["countries"] if c["code"] == "RU").items()
+    assert "Sergei Lavrov" in {o["name"] for o in data["officials"]}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("search", "--index", "/nonexistent/ix", "x"), ("stats", "--index", "/nonexistent/ix"),
+     ("index", "--index", "/tmp/x-ix", "/nonexistent/corpus"), ("search", "--page", "0", "x"),
+     ("search", "--per-page", "500", "x"), ("search", "--sort", "random", "x"), ("frobnicate",),
+     ("extract", "/nonexistent/file.txt")],
+)
+def test_bad_arguments_give_one_line_and_nonzero_exit(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_bad_date_filter_is_one_line(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    run("index", "--index", ix, str(CORPUS / "001_4ce8738a79631aa8.txt"))
+    result = run("search", "--index", ix, "--from", "yesterday", "Nga")
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_skipped_files_give_exit_code_3(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ok.txt").write_text("Tin\nHà Nội hôm nay.", encoding="utf-8")
+    (docs / "bad.txt").write_bytes(b"\xff\xfe\x00\x01")
+    result = run("index", "--index", str(tmp_path / "ix"), str(docs))
+    assert result.returncode == 3
+    assert "bad.txt" in result.stderr and "1 indexed" in result.stdout

@@ -1,0 +1,108 @@
+"""Readers and incremental indexing on real files, including bad ones."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from search.engine import Engine
+from search.indexer import index_paths
+from search.ingest.readers import RawArticle, Skipped, read_paths
+from search.models import SearchRequest
+from tests.conftest import CORPUS, write_article
+
+GOOD = "Nga, Mỹ nhất trí tiếp tục đối thoại\nNgày 21/1, Bộ trưởng Ngoại giao Nga Sergei Lavrov gặp người đồng cấp Mỹ tại Geneva."
+
+
+def test_ids_are_relative_paths_without_extension(tmp_path: Path) -> None:
+    write_article(tmp_path, "a/b/tin-1.txt", GOOD)
+    write_article(tmp_path, "c.md", GOOD)
+    found = [r.id for r in read_paths([tmp_path]) if isinstance(r, RawArticle)]
+    assert sorted(found) == ["a/b/tin-1", "c"]
+    single = list(read_paths([CORPUS / "000_f5e902574d4b46d6.txt"]))
+    assert isinstance(single[0], RawArticle) and single[0].id == "000_f5e902574d4b46d6"
+
+
+def test_first_line_is_the_headline_and_bom_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes("\ufeff".encode() + GOOD.encode())
+    (raw,) = read_paths([path])
+    assert isinstance(raw, RawArticle)
+    assert raw.title == "Nga, Mỹ nhất trí tiếp tục đối thoại"
+    assert raw.body.startswith("Ngày 21/1")
+
+
+def test_front_matter_overrides(tmp_path: Path) -> None:
+    write_article(tmp_path, "fm.md", "---\ntitle: Tiêu đề riêng\ndate: 2022-01-21\nsource: VnExpress\ncountries: RU, US\n---\n" + GOOD)
+    (raw,) = read_paths([tmp_path])
+    assert isinstance(raw, RawArticle)
+    assert (raw.title, raw.date, raw.source, raw.countries) == ("Tiêu đề riêng", "2022-01-21", "VnExpress", ["RU", "US"])
+
+
+def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "good.txt", GOOD)
+    (docs / "latin1.txt").write_bytes("Tin tức\nCà phê".encode("cp1258", errors="replace") + b"\xff\xfe\xfa")
+    (docs / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "blank.md").write_text("\n\n   \n", encoding="utf-8")
+    (docs / "huge.txt").write_bytes(b"Tin\n" + b"a " * (3 * 1024 * 1024))
+    lines = [json.dumps({"id": "j1", "title": "Tin JSON", "body": "Nội dung về Ukraine."}, ensure_ascii=False),
+             "{not json", json.dumps({"id": "j2", "title": "Thiếu nội dung"}), "[1, 2]",
+             json.dumps({"id": "j3", "title": "Tin thứ ba", "body": "Hà Nội"}, ensure_ascii=False)]
+    (docs / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = index_paths(tmp_path / "ix", [docs])
+    reasons = {Path(s.origin.split(":")[0]).name + (":" + s.origin.split(":")[1] if ":" in s.origin else ""): s.reason for s in report.skipped}
+    assert "not valid UTF-8" in reasons["latin1.txt"]
+    assert reasons["binary.txt"] == "binary file"
+    assert reasons["empty.txt"] == "empty file" and reasons["blank.md"] == "empty file"
+    assert "too large" in reasons["huge.txt"]
+    assert "malformed JSON" in reasons["export.jsonl:2"]
+    assert "missing required field" in reasons["export.jsonl:3"]
+    assert "not a JSON object" in reasons["export.jsonl:4"]
+    assert report.indexed == 3  # good, j1, j3
+    engine = Engine(tmp_path / "ix")
+    assert engine.searcher().doc_count() == 3
+
+
+def test_reindex_skips_unchanged_and_updates_changed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội.")
+    first = index_paths(tmp_path / "ix", [docs])
+    assert (first.indexed, first.updated, first.unchanged) == (2, 0, 0)
+    again = index_paths(tmp_path / "ix", [docs])
+    assert (again.indexed, again.updated, again.unchanged) == (0, 0, 2)
+    write_article(docs, "b.txt", "Tin khác đã sửa\nChủ tịch nước phát biểu tại Huế.")
+    changed = index_paths(tmp_path / "ix", [docs])
+    assert (changed.indexed, changed.updated, changed.unchanged) == (0, 1, 1)
+    engine = Engine(tmp_path / "ix")
+    assert engine.searcher().doc_count() == 2
+    assert [h.id for h in engine.search(SearchRequest(query="Huế")).hits] == ["b"]
+    assert engine.search(SearchRequest(query="Thủ tướng")).total == 0
+    rebuilt = index_paths(tmp_path / "ix", [docs], rebuild=True)
+    assert rebuilt.indexed == 2
+
+
+def test_duplicate_ids_in_one_run_are_skipped(tmp_path: Path) -> None:
+    rows = [{"id": "x", "title": "Một", "body": "Hà Nội"}, {"id": "x", "title": "Hai", "body": "Huế"}]
+    path = tmp_path / "d.jsonl.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        f.write("\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+    report = index_paths(tmp_path / "ix", [path])
+    assert report.indexed == 1 and "duplicate id" in report.skipped[0].reason
+
+
+def test_jsonl_fields_are_kept(tmp_path: Path) -> None:
+    row = {"id": "vn-1", "title": "Tin", "body": "Bộ trưởng Ngoại giao Nga Sergei Lavrov phát biểu.", "date": "2022-01-21",
+           "source": "TASS", "url": "https://example.org/a", "summary": "Tóm tắt"}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    index_paths(tmp_path / "ix", [path])
+    article = Engine(tmp_path / "ix").article("vn-1")
+    assert article is not None
+    assert (article.date, article.source, article.url, article.summary) == ("2022-01-21", "TASS", "https://example.org/a", "Tóm tắt")
+
+
+def test_missing_path_is_reported() -> None:
+    assert isinstance(next(iter(read_paths([Path("/nonexistent/x")]))), Skipped)

@@ -1,0 +1,76 @@
+"""HTML pages through Flask's client: the search page, facets, article page, escaping."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask.testing import FlaskClient
+
+
+def page(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_search_page_shows_results_snippets_and_facets(client: FlaskClient) -> None:
+    html = page(client, "/?q=đàm+phán+bí+mật")
+    assert 'lang="vi"' in html and 'value="đàm phán bí mật"' in html
+    assert "<mark>đàm phán</mark>" in html
+    assert "Quốc gia" in html and ">Nga<" in html
+    assert "kết quả" in html
+
+
+def test_clicking_a_country_facet_filters(client: FlaskClient) -> None:
+    html = page(client, "/?q=đàm+phán")
+    link = re.search(r'<a href="([^"]+)" class="facet-link"[^>]*data-value="GB"', html)
+    assert link, "country facet link for GB"
+    filtered = page(client, unescape(link.group(1)))
+    assert "country=GB" in unescape(link.group(1))
+    assert 'aria-pressed="true"' in filtered and "Bỏ lọc" in filtered
+    for title_block in re.findall(r'<li class="hit">(.*?)</li>', filtered, re.S):
+        assert "Anh" in title_block
+
+
+def test_unaccented_query_offers_did_you_mean(client: FlaskClient) -> None:
+    html = page(client, "/?q=thu+tuong")
+    assert "Có phải bạn muốn tìm" in html and "thủ tướng" in html
+
+
+def test_empty_results_page_helps(client: FlaskClient) -> None:
+    html = page(client, "/?q=xylophone&country=GB")
+    assert "Không tìm thấy" in html and "Bỏ các bộ lọc" in html
+
+
+def test_bad_parameter_gives_friendly_vietnamese_page(client: FlaskClient) -> None:
+    html = page(client, "/?q=x&page=abc", status=400)
+    assert "Tham số page" in html and "Traceback" not in html
+
+
+def test_article_page_highlights_and_links(client: FlaskClient) -> None:
+    html = page(client, "/articles/001_4ce8738a79631aa8?q=Lavrov")
+    assert "<mark>Lavrov</mark>" in html
+    assert "Bài liên quan" in html
+    assert "country=RU" in html
+    page(client, "/articles/does-not-exist", status=404)
+
+
+def test_query_is_escaped_in_the_page(client: FlaskClient) -> None:
+    html = page(client, "/?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E")
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_opensearch_description(client: FlaskClient) -> None:
+    response = client.get("/opensearch.xml")
+    assert response.status_code == 200 and b"OpenSearchDescription" in response.data
+    assert b"/api/suggest?q={searchTerms}" in response.data
+
+
+def test_embed_page_and_script(client: FlaskClient) -> None:
+    embed = client.get("/embed")
+    assert "frame-ancestors 'self'" in embed.headers["Content-Security-Policy"]
+    assert b"<vn-search" in embed.data
+    script = client.get("/embed.js")
+    assert script.status_code == 200 and b"customElements.define" in script.data

@@ -1,0 +1,190 @@
+"""Search behaviour a user sees, on real indexes built from real Vietnamese text."""
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from search.engine import Engine
+from search.indexer import index_paths
+from search.models import SearchRequest
+from tests.conftest import SECRET_TALKS, write_article
+
+
+def ids(engine: Engine, query: str, **kw: object) -> list[str]:
+    return [h.id for h in engine.search(SearchRequest(query=query, per_page=50, **kw)).hits]  # type: ignore[arg-type]
+
+
+# -- words, not syllables ---------------------------------------------------------------
+def test_unquoted_compound_query_finds_the_secret_talks_articles(engine: Engine) -> None:
+    found = ids(engine, "đàm phán bí mật")
+    assert SECRET_TALKS <= set(found)
+
+
+@pytest.mark.parametrize("query", ["điện kremlin", "ĐIỆN KREMLIN", "Điện Kremlin", "dien kremlin"])
+def test_case_and_accents_do_not_change_what_matches(engine: Engine, query: str) -> None:
+    assert set(ids(engine, query)) == set(ids(engine, "Điện Kremlin"))
+    assert len(ids(engine, query)) >= 2
+
+
+@pytest.mark.parametrize(("bare", "accented"), [("dam phan bi mat", "đàm phán bí mật"), ("thu tuong", "thủ tướng"),
+                                                 ("bo truong ngoai giao", "bộ trưởng ngoại giao")])
+def test_queries_without_diacritics_find_the_same_articles(engine: Engine, bare: str, accented: str) -> None:
+    # Unaccented text is ambiguous (thu/thư/thủ...), so it may find more, but never less, and the
+    # best match stays the best.
+    with_marks, without = ids(engine, accented), ids(engine, bare)
+    assert with_marks and set(with_marks) <= set(without)
+    assert without[0] == with_marks[0]
+
+
+def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:
+    nfd = unicodedata.normalize("NFD", "đàm phán bí mật")
+    assert ids(engine, nfd) == ids(engine, "đàm phán bí mật")
+
+
+# -- a purpose-built index for ranking details ------------------------------------------
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    docs = tmp_path_factory.mktemp("mini-docs")
+    write_article(docs, "duong.txt", "Con đường mới ở Hà Nội\nCon đường dẫn vào trung tâm Hà Nội đã được thông xe.")
+    write_article(docs, "duong2.txt", "Đại dương xanh\nĐại dương bao phủ phần lớn bề mặt Trái Đất, nơi sinh sống của cá voi.")
+    write_article(docs, "hoa.txt", "Hòa bình cho khu vực\nCác bên kêu gọi hòa bình và hòa giải dân tộc.")
+    write_article(docs, "hoa2.txt", "Mùa hoa anh đào\nHoa anh đào nở rộ khắp Tokyo vào mùa xuân, du khách đến ngắm hoa.")
+    write_article(docs, "old-tones.txt", "Thuỵ Sĩ và hoà đàm\nCuộc hoà đàm diễn ra tại Thuỵ Sĩ, các bên đều khoẻ mạnh.")
+    write_article(docs, "nfd.txt", unicodedata.normalize("NFD", "Tin từ Moskva\nNgoại trưởng Sergey Lavrov phát biểu tại Moskva về đàm phán."))
+    write_article(docs, "scattered.txt", "Bài viết rời rạc\nÔng ta giữ bí quyết riêng. Mật ong rừng được bán ở chợ, đàm tiếu nổi lên, phán xét.")
+    write_article(docs, "compound.txt", "Tin đàm phán\nHai bên tiến hành đàm phán bí mật trong nhiều tháng.")
+    write_article(docs, "hoaky.txt", "Tin Hoa Kỳ\nChính phủ Hoa Kỳ công bố chính sách mới về thương mại.")
+    write_article(docs, "hostile.txt", "Tiêu đề <script>alert(1)</script>\nNội dung có <img src=x onerror=alert(2)> và &amp; ký tự đặc biệt, hòa bình.")
+    index_dir = tmp_path_factory.mktemp("mini-index")
+    index_paths(index_dir, [docs])
+    return Engine(index_dir)
+
+
+def test_exact_accent_ranks_first(mini: Engine) -> None:
+    assert ids(mini, "đường")[0] == "duong"
+    assert ids(mini, "dương")[0] == "duong2"
+    assert ids(mini, "hòa")[0] in {"hoa", "old-tones", "hostile"}
+    assert ids(mini, "hoa")[0:1] != [] and "hoa2" in ids(mini, "hoa")
+
+
+def test_folding_never_drowns_exact_matches(mini: Engine) -> None:
+    found = ids(mini, "hoa")
+    assert "hoa" in found and "hoa2" in found  # unaccented: both readings
+    exact = ids(mini, "hoa anh đào")
+    assert exact[0] == "hoa2"
+
+
+def test_old_and_new_tone_placement_match_each_other(mini: Engine) -> None:
+    assert "old-tones" in ids(mini, "Thụy Sĩ")
+    assert "old-tones" in ids(mini, "hòa đàm")
+    assert "old-tones" in ids(mini, "khỏe mạnh")
+    assert "hoa" in ids(mini, "hoà bình")
+
+
+def test_decomposed_document_is_found_and_highlighted_correctly(mini: Engine) -> None:
+    result = mini.search(SearchRequest(query="Moskva"))
+    hit = next(h for h in result.hits if h.id == "nfd")
+    assert "<mark>Moskva</mark>" in hit.snippet
+
+
+def test_words_as_words_rank_above_scattered_syllables(mini: Engine) -> None:
+    found = ids(mini, "đàm phán bí mật")
+    assert found[0] == "compound"
+    if "scattered" in found:
+        assert found.index("scattered") > found.index("compound")
+
+
+def test_aliases_match_each_other(mini: Engine) -> None:
+    assert "hoaky" in ids(mini, "Mỹ")
+    assert "nfd" in ids(mini, "Moscow")
+    assert "nfd" in ids(mini, "Sergei Lavrov")
+
+
+# -- query language ------------------------------------------------------------------------
+def test_quoted_phrase_and_negation(engine: Engine) -> None:
+    phrase = set(ids(engine, '"đàm phán bí mật"'))
+    assert phrase and phrase <= set(ids(engine, "đàm phán bí mật"))
+    without = set(ids(engine, "đàm phán -Lavrov"))
+    assert "001_4ce8738a79631aa8" not in without
+    assert without
+
+
+def test_or_and_not_operators(engine: Engine) -> None:
+    either = set(ids(engine, "Naryshkin OR Blinken"))
+    assert {"001_4ce8738a79631aa8", "002_7b0dbcd924d0e013"} <= either
+    assert "002_7b0dbcd924d0e013" not in set(ids(engine, "Nga NOT Naryshkin"))
+
+
+def test_title_field_and_prefix(engine: Engine) -> None:
+    assert ids(engine, "title:Ukraine") == ["001_4ce8738a79631aa8"]
+    assert len(ids(engine, "đàm*")) >= 4
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "((đàm phán", "OR", "NOT", "a OR", "***", "title:", "-", "[]{}", ":", '""'])
+def test_malformed_queries_are_searched_leniently(engine: Engine, query: str) -> None:
+    result = engine.search(SearchRequest(query=query))
+    assert result.total >= 0
+
+
+def test_malformed_query_reports_what_was_ignored(engine: Engine) -> None:
+    result = engine.search(SearchRequest(query='"đàm phán (bí mật'))
+    assert result.total > 0
+    assert result.ignored
+
+
+def test_long_natural_language_query_is_not_dominated_by_function_words(engine: Engine) -> None:
+    found = ids(engine, "Ai là người đứng đầu Cơ quan Tình báo Trung ương Mỹ đã gặp người đồng cấp Nga ở đâu")
+    assert found[0] == "002_7b0dbcd924d0e013"
+
+
+# -- snippets and suggestions ------------------------------------------------------------------
+def test_snippets_mark_words_matched_through_folding(engine: Engine) -> None:
+    hit = engine.search(SearchRequest(query="dam phan bi mat")).hits[0]
+    assert "<mark>đàm phán</mark>" in hit.snippet or "<mark>bí mật</mark>" in hit.snippet
+
+
+def test_snippets_are_escaped(mini: Engine) -> None:
+    hit = mini.search(SearchRequest(query="hòa bình")).hits
+    hostile = next(h for h in hit if h.id == "hostile")
+    assert "<script>" not in hostile.title_html and "&lt;script&gt;" in hostile.title_html
+    assert "<img" not in hostile.snippet and "&lt;img" in hostile.snippet
+    assert "&amp;amp;" in hostile.snippet  # the entity is shown as text, not decoded
+
+
+def test_did_you_mean_restores_diacritics(engine: Engine) -> None:
+    assert engine.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
+    assert engine.search(SearchRequest(query="dam phan bi mat")).suggestion == "đàm phán bí mật"
+    assert engine.search(SearchRequest(query="đàm phán")).suggestion is None
+
+
+def test_did_you_mean_corrects_a_misspelling(engine: Engine) -> None:
+    result = engine.search(SearchRequest(query="Naryshkim"))
+    assert result.suggestion is not None and "naryshkin" in result.suggestion.lower()
+
+
+def test_relaxes_to_any_word_when_no_article_has_all(engine: Engine) -> None:
+    result = engine.search(SearchRequest(query="Lavrov xylophone"))
+    assert result.relaxed and result.total >= 1
+
+
+def test_sorting_and_paging(engine: Engine) -> None:
+    first = engine.search(SearchRequest(query="Nga", per_page=2, page=1))
+    second = engine.search(SearchRequest(query="Nga", per_page=2, page=2))
+    assert first.total == second.total >= 4
+    assert not {h.id for h in first.hits} & {h.id for h in second.hits}
+    beyond = engine.search(SearchRequest(query="Nga", per_page=2, page=50))
+    assert beyond.hits == [] and beyond.total == first.total
+
+
+def test_new_generation_is_picked_up_without_reopening(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", "Tin thứ nhất\nHội nghị thượng đỉnh diễn ra tại Hà Nội.")
+    index_paths(tmp_path / "ix", [docs])
+    engine = Engine(tmp_path / "ix")
+    assert ids(engine, "thượng đỉnh") == ["a"]
+    write_article(docs, "b.txt", "Tin thứ hai\nHội nghị thượng đỉnh tiếp theo sẽ ở Seoul.")
+    index_paths(tmp_path / "ix", [docs])
+    assert set(ids(engine, "thượng đỉnh")) == {"a", "b"}
+    engine.close()

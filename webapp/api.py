@@ -1,0 +1,94 @@
+"""The JSON API: read-only search endpoints, plus one token-protected admin endpoint."""
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from search.api_json import article_json, hit_json, result_to_json
+from webapp.engine_access import get_engine
+from webapp.errors import error_response
+from webapp.openapi import openapi_document
+from webapp.params import BadParameter, search_request
+
+bp = Blueprint("api", __name__)
+
+
+def settings() -> dict[str, Any]:
+    return current_app.config["VNSEARCH"]
+
+
+@bp.after_app_request
+def cors(response: Response) -> Response:
+    """CORS for the API and the widget script, for configured origins only (never "*" by default)."""
+    origin = request.headers.get("Origin")
+    if origin and (request.path.startswith("/api/") or request.path == "/embed.js"):
+        allowed = settings()["ALLOWED_ORIGINS"]
+        if origin.rstrip("/") in allowed or "*" in allowed:
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            response.headers["Access-Control-Max-Age"] = "600"
+        response.headers.add("Vary", "Origin")
+    return response
+
+
+@bp.get("/api/search")
+def search() -> Response:
+    result = get_engine().search(search_request(request.args, settings()))
+    return jsonify(result_to_json(result))
+
+
+@bp.get("/api/articles/<path:article_id>")
+def article(article_id: str) -> Response:
+    found = get_engine().article(article_id)
+    if found is None:
+        return error_response(404, f"Không có bài viết với mã {article_id[:100]!r}.")
+    data = article_json(found)
+    data["related"] = [hit_json(h) for h in get_engine().more_like_this(article_id)]
+    return jsonify(data)
+
+
+@bp.get("/api/suggest")
+def suggest() -> Response:
+    prefix = request.args.get("q", "")
+    if len(prefix) > 100:
+        raise BadParameter("q", "Gợi ý chỉ nhận tối đa 100 ký tự.")
+    completions = get_engine().complete(prefix)
+    if request.args.get("format") == "opensearch":  # the OpenSearch suggestions shape browsers read
+        return jsonify([prefix, [c.text for c in completions]])
+    return jsonify(query=prefix, suggestions=[{"text": c.text, "kind": c.kind} for c in completions])
+
+
+@bp.get("/api/stats")
+def stats() -> Response:
+    return jsonify(get_engine().stats())
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    engine = get_engine()
+    return jsonify(status="ok", articles=engine.searcher().doc_count())
+
+
+@bp.post("/api/admin/reindex")
+def reindex() -> Response:
+    """Re-index the configured corpus; needs `Authorization: Bearer <VNSEARCH_ADMIN_TOKEN>`."""
+    token = settings()["ADMIN_TOKEN"]
+    if not token:
+        abort(403)
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not hmac.compare_digest(given.encode(), token.encode()):
+        return error_response(401, "Cần mã truy cập hợp lệ (Authorization: Bearer ...).")
+    from search.indexer import index_paths
+
+    report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])])
+    return jsonify(indexed=report.indexed, updated=report.updated, unchanged=report.unchanged,
+                   skipped=[{"origin": s.origin, "reason": s.reason} for s in report.skipped])

@@ -1,0 +1,46 @@
+"""The engine as an app resource: opened on first use, shared by all requests of the process.
+
+The engine keeps its searcher current itself, so a re-index is picked up without a restart.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from search.engine import Engine
+from search.index_store import IndexUnavailable
+
+_KEY = "vnsearch.engine"
+_lock = threading.Lock()
+
+
+def init_app(app: Flask, index_dir: Path) -> None:
+    app.extensions[_KEY] = None
+    app.extensions[_KEY + ".dir"] = index_dir
+
+
+def get_engine() -> Engine:
+    """The app's engine; raises IndexUnavailable when there is no usable index yet."""
+    app = current_app
+    engine = app.extensions.get(_KEY)
+    if engine is None:
+        with _lock:
+            engine = app.extensions.get(_KEY)
+            if engine is None:
+                engine = Engine(app.extensions[_KEY + ".dir"])
+                app.extensions[_KEY] = engine
+    return engine
+
+
+def warm(app: Flask) -> None:
+    """Open the index and load models before the first request (servers call this)."""
+    with app.app_context():
+        try:
+            get_engine().warm()
+        except IndexUnavailable:
+            pass  # pages will say so; the index may be built while the server runs
+
+
+__all__ = ["get_engine", "init_app", "warm", "IndexUnavailable"]

@@ -1,0 +1,103 @@
+"""The OpenAPI 3 description of the public API; tests check real responses against it."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+_STR = {"type": "string"}
+_NSTR = {"type": ["string", "null"]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": props, "required": required if required is not None else list(props)}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _obj({"error": _obj({"status": {"type": "integer"}, "code": _STR, "message": _STR, "param": _STR},
+                                 ["status", "code", "message"])}),
+    "Country": _obj({"code": {"type": "string", "pattern": "^[A-Z]{2}$"}, "name": _STR}),
+    "Official": _obj({"name": _STR, "aliases": _array(_STR), "role": _NSTR, "country": _NSTR}),
+    "Hit": _obj({
+        "id": _STR, "title": _STR, "date": _NSTR, "source": _NSTR, "url": _NSTR,
+        "countries": _array(_ref("Country")), "officials": _array(_ref("Official")),
+        "snippet": {"type": "string", "description": "HTML: escaped article text, <mark> around matches"},
+        "title_html": {"type": "string", "description": "HTML: escaped title, <mark> around matches"},
+        "score": {"type": ["number", "null"]},
+    }),
+    "FacetValue": _obj({"value": _STR, "label": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}),
+    "DateBucket": _obj({"value": {"type": "string", "description": "YYYY-MM or 'undated'"}, "label": _STR, "count": {"type": "integer"}}),
+    "SearchResult": _obj({
+        "query": _STR, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "pages": {"type": "integer"}, "sort": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
+        "hits": _array(_ref("Hit")),
+        "facets": _obj({"country": _array(_ref("FacetValue")), "official": _array(_ref("FacetValue")),
+                        "source": _array(_ref("FacetValue")), "date": _array(_ref("DateBucket"))}),
+        "suggestion": _NSTR, "ignored": _array(_STR), "relaxed": {"type": "boolean"}, "took_ms": {"type": "number"},
+    }),
+    "Article": _obj({
+        "id": _STR, "title": _STR, "body": _STR, "date": _NSTR, "source": _NSTR, "url": _NSTR, "summary": _NSTR,
+        "countries": _array(_ref("Country")), "officials": _array(_ref("Official")), "related": _array(_ref("Hit")),
+    }),
+    "Suggestions": _obj({"query": _STR, "suggestions": _array(_obj({"text": _STR, "kind": {"type": "string", "enum": ["term", "country", "official", "title"]}}))}),
+    "Stats": _obj({"articles": {"type": "integer"}, "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
+    "Health": _obj({"status": _STR, "articles": {"type": "integer"}}),
+}
+
+
+def _param(name: str, description: str, schema: dict[str, Any], array: bool = False) -> dict[str, Any]:
+    p: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description}
+    if array:
+        p.update(schema=_array(schema), style="form", explode=True)
+    else:
+        p["schema"] = schema
+    return p
+
+
+def _responses(ok: str, *errors: int) -> dict[str, Any]:
+    out: dict[str, Any] = {"200": {"description": "OK", "content": {"application/json": {"schema": _ref(ok)}}}}
+    for status in errors:
+        out[str(status)] = {"description": "Error", "content": {"application/json": {"schema": _ref("Error")}}}
+    return out
+
+
+SEARCH_PARAMS = [
+    _param("q", "Query: words (with or without diacritics), \"phrases\", AND/OR/NOT, -word, title:word, word*", {"type": "string", "maxLength": 500}),
+    _param("country", "ISO 3166-1 alpha-2 code; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("official", "Official's canonical name; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("source", "Source outlet; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}),
+    _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}),
+    _param("sort", "Order of hits", {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
+    _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000}),
+    _param("per_page", "Hits per page", {"type": "integer", "minimum": 1, "maximum": 100}),
+]
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "vnsearch API", "version": "1.0.0",
+                 "description": "Read-only search over a Vietnamese news archive. Every error has the Error shape."},
+        "paths": {
+            "/api/search": {"get": {"summary": "Search articles", "parameters": SEARCH_PARAMS,
+                                    "responses": _responses("SearchResult", 400, 503)}},
+            "/api/articles/{id}": {"get": {"summary": "One article with related articles",
+                                           "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 300}}],
+                                           "responses": _responses("Article", 404, 503)}},
+            "/api/suggest": {"get": {"summary": "Search-box completions from the index",
+                                     "parameters": [_param("q", "What the user has typed so far", {"type": "string", "maxLength": 100})],
+                                     "responses": _responses("Suggestions", 400, 503)}},
+            "/api/stats": {"get": {"summary": "Article count and facet value counts", "responses": _responses("Stats", 503)}},
+            "/healthz": {"get": {"summary": "Liveness and article count", "responses": _responses("Health", 503)}},
+        },
+        "components": {"schemas": SCHEMAS},
+    }

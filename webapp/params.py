@@ -1,0 +1,72 @@
+"""Request parameters -> SearchRequest, shared by the page and the API so they cannot disagree."""
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from search.facets import BadFilter, date_bound
+from search.models import SORTS, SearchRequest
+
+MAX_FILTER_VALUES = 20
+
+
+class BadParameter(ValueError):
+    """A parameter the client sent cannot be used. `param` names it; the message is Vietnamese."""
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+
+def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int) -> int:
+    text = args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadParameter(name, f"Tham số {name} phải là số nguyên (nhận được {text[:20]!r}).") from None
+    if not low <= value <= high:
+        raise BadParameter(name, f"Tham số {name} phải nằm trong khoảng {low}–{high}.")
+    return value
+
+
+def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    if len(values) > MAX_FILTER_VALUES:
+        raise BadParameter(name, f"Tối đa {MAX_FILTER_VALUES} giá trị cho {name}.")
+    if any(len(v) > 200 for v in values):
+        raise BadParameter(name, f"Giá trị {name} quá dài.")
+    return values
+
+
+def _date(args: MultiDict[str, str], name: str) -> str | None:
+    text = args.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        date_bound(text, upper=False)
+    except BadFilter:
+        raise BadParameter(name, f"Ngày không hợp lệ ở {name}: dùng dạng YYYY, YYYY-MM hoặc YYYY-MM-DD.") from None
+    return text
+
+
+def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> SearchRequest:
+    query = args.get("q", "")
+    if len(query) > settings["MAX_QUERY_CHARS"]:
+        raise BadParameter("q", f"Truy vấn quá dài (tối đa {settings['MAX_QUERY_CHARS']} ký tự).")
+    sort = args.get("sort", "relevance").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadParameter("sort", "Cách sắp xếp phải là relevance, newest hoặc oldest.")
+    return SearchRequest(
+        query=query,
+        countries=tuple(c.upper() for c in _values(args, "country")),
+        officials=_values(args, "official"),
+        sources=_values(args, "source"),
+        date_from=_date(args, "from"),
+        date_to=_date(args, "to"),
+        sort=sort,
+        page=_int(args, "page", 1, 1, 1000),
+        per_page=_int(args, "per_page", settings["PER_PAGE"], 1, settings["MAX_PER_PAGE"]),
+    )

@@ -1,0 +1,101 @@
+"""Every setting in one table: name, default, parser and help text, validated at start-up.
+
+Settings come from (later wins): the defaults here, an optional config file named by
+VNSEARCH_CONFIG (JSON with the same keys), then VNSEARCH_* environment variables.
+"""
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names it and says what is expected."""
+
+
+def _int_range(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _origins(text: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in text.replace(",", " ").split() if o.strip())
+    for origin in origins:
+        if origin != "*" and not origin.startswith(("http://", "https://")):
+            raise ValueError(f"{origin!r} is not an origin like https://intranet.example.org")
+    return origins
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS = (
+    Setting("INDEX", "index", Path, "Folder of the Whoosh index to serve."),
+    Setting("ALLOWED_ORIGINS", "", _origins,
+            "Origins (space or comma separated) allowed to call the JSON API from a browser (CORS) and to use /embed.js. Empty: same origin only."),
+    Setting("FRAME_ANCESTORS", "'self'", str,
+            "Value of Content-Security-Policy frame-ancestors for /embed, e.g. \"'self' https://intranet.example.org\"."),
+    Setting("PER_PAGE", "10", _int_range(1, 100), "Default results per page."),
+    Setting("MAX_PER_PAGE", "100", _int_range(1, 100), "Largest per_page a client may ask for."),
+    Setting("MAX_QUERY_CHARS", "500", _int_range(10, 10000), "Longest query accepted (characters)."),
+    Setting("ADMIN_TOKEN", "", str, "Bearer token for endpoints that change the index (POST /api/admin/reindex). Empty: those endpoints are disabled."),
+    Setting("CORPUS", "corpus", Path, "Archive folder re-indexed by POST /api/admin/reindex."),
+)
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Resolve and validate every setting. `overrides` (tests) are taken as already parsed."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, str] = {s.name: s.default for s in SETTINGS}
+    config_file = env.get("VNSEARCH_CONFIG")
+    if config_file:
+        raw.update(_read_config(Path(config_file)))
+    for s in SETTINGS:
+        if f"VNSEARCH_{s.name}" in env:
+            raw[s.name] = env[f"VNSEARCH_{s.name}"]
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if overrides and s.name in overrides:
+            values[s.name] = overrides[s.name]
+            continue
+        try:
+            values[s.name] = s.parse(raw[s.name])
+        except ValueError as e:
+            raise SettingsError(f"setting VNSEARCH_{s.name}={raw[s.name]!r}: {e}") from e
+    if values["PER_PAGE"] > values["MAX_PER_PAGE"]:
+        raise SettingsError("setting VNSEARCH_PER_PAGE must not exceed VNSEARCH_MAX_PER_PAGE")
+    return values
+
+
+def _read_config(path: Path) -> dict[str, str]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SettingsError(f"cannot read config file {path}: {e}") from e
+    if not isinstance(data, dict):
+        raise SettingsError(f"config file {path} must hold a JSON object")
+    known = {s.name for s in SETTINGS}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in data.items()}
+
+
+def settings_markdown() -> str:
+    """The settings table for docs/configuration.md."""
+    rows = [f"| `VNSEARCH_{s.name}` | `{s.default}` | {s.help} |" for s in SETTINGS]
+    return "| variable | default | meaning |\n|---|---|---|\n" + "\n".join(rows)
