@@ -9,6 +9,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.index import EmptyIndexError
 from whoosh.scoring import BM25F
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
@@ -46,25 +47,38 @@ class Engine:
         self.ix = open_index(index_dir)
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
+        self._generation: tuple[int, float] = (-1, 0.0)
         self._vocab: Vocabulary | None = None
-        self._vocab_generation = -1
+        self._vocab_generation: tuple[int, float] | None = None
 
     # -- index generations -------------------------------------------------------------
     def searcher(self) -> Searcher:
+        """A searcher on the latest generation, opened afresh when the index changed.
+
+        Not Searcher.refresh(): whoosh3's refresh adds the old reader's segments to the new ones,
+        so updated articles show twice. A rebuild restarts generation numbers, hence the mtime.
+        """
         with self._lock:
-            if self._searcher is None:
-                self._searcher = self.ix.searcher(weighting=BM25F())
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+            try:
+                latest = (self.ix.latest_generation(), self.ix.last_modified())
+                if self._searcher is None or latest != self._generation:
+                    old, self._searcher = self._searcher, self.ix.searcher(weighting=BM25F())
+                    self._generation = latest
+                    if old is not None:
+                        old.close()
+            except (OSError, EmptyIndexError):
+                if self._searcher is None:
+                    raise
+                # a commit or a rebuild is swapping files right now: keep serving the generation
+                # we have, and look again on the next call
             return self._searcher
 
     def vocabulary(self) -> Vocabulary:
         with self._lock:
             searcher = self.searcher()
-            generation = searcher.reader().generation()
-            if self._vocab is None or generation != self._vocab_generation:
+            if self._vocab is None or self._generation != self._vocab_generation:
                 self._vocab = Vocabulary.from_reader(searcher.reader())
-                self._vocab_generation = generation
+                self._vocab_generation = self._generation
             return self._vocab
 
     def warm(self) -> None:
@@ -216,22 +230,26 @@ class Engine:
         head, last = words[:-1], words[-1]
         stem = "_".join(words) if len(words) > 1 else last
         vocab = self.vocabulary()
-        with self._lock:
+        head_text = ""
+        with self._lock:  # a reader is closed when the next generation arrives: use it under the lock
             reader = self.searcher().reader()
             terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", stem)]
-        if not terms and head:
-            terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", last)]
-            head_text = " ".join(head) + " "
-        else:
-            head_text = ""
-        accented = [t for t in terms if t == vocab.best_accented.get(fold(t), t)]
-        accented.sort(key=lambda t: -vocab.df(t))
-        return [Completion(head_text + t.replace("_", " "), "term") for t in accented[:limit]]
+            if not terms and head:
+                terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", last)]
+                head_text = " ".join(head) + " "
+        # folded terms ("dam_phan") stand for their most used accented form ("đàm_phán")
+        shown = dict.fromkeys(vocab.best_accented.get(t, t) if fold(t) == t else t for t in terms)
+        ranked = sorted(shown, key=lambda t: -vocab.df(t))
+        return [Completion(head_text + t.replace("_", " "), "term") for t in ranked[:limit]]
+
+    def doc_count(self) -> int:
+        with self._lock:
+            return self.searcher().doc_count()
 
     def stats(self) -> dict[str, Any]:
         result = self.search(SearchRequest(per_page=1))
         return {
-            "articles": self.searcher().doc_count(),
+            "articles": self.doc_count(),
             "facets": {name: {v.value: v.count for v in values} for name, values in result.facets.items()},
         }
 

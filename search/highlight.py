@@ -70,8 +70,15 @@ def snippet(
     top: int = 3,
     maxchars: int = 220,
 ) -> str:
-    """HTML: escaped text with <mark> around matches; the start of the text when nothing matched."""
+    """HTML: escaped text with <mark> around matches; the start of the text when nothing matched.
+
+    A document can match a word's syllables scattered apart; when no whole sequence occurs,
+    the single syllables are marked instead, so the snippet still shows why it matched.
+    """
     tokens = marked_tokens(text, analyzer, sequences, prefixes)
+    if not any(t.matched for t in tokens):
+        syllables = {(s,) for seq in sequences for s in seq}
+        tokens = marked_tokens(text, analyzer, syllables, prefixes)
     if any(t.matched for t in tokens):
         fragmenter = ContextFragmenter(maxchars=maxchars, surround=70, charlimit=None)
         fragments = list(fragmenter.fragment_tokens(text, tokens))

@@ -2,17 +2,27 @@
 
 Each article carries a checksum of its raw content and the pipeline version; a re-run skips
 articles whose checksum is unchanged and replaces those that changed.
+
+The expensive per-article work (metadata extraction and pyvi segmentation) runs in worker
+processes; the main process only feeds Whoosh, which is single-writer. Work is handed out in
+bounded batches, so memory stays flat whatever the archive's size, and the index is committed
+every COMMIT_EVERY articles, so an interrupted run keeps what it finished.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh.index import Index
+from whoosh.writing import IndexWriter
 
+from search.analysis.segmenter import Segment, preload, segment
 from search.index_store import open_or_create
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
@@ -20,6 +30,10 @@ from search.models import Article
 from search.schema import PIPELINE_VERSION
 
 UNDATED = "undated"
+COMMIT_EVERY = 2000
+BATCH = 64  # articles handed to the workers at a time
+PARALLEL_FROM = 40  # below this many articles, worker start-up (pyvi load) costs more than it saves
+WRITER_MB = 256
 
 
 @dataclass
@@ -77,6 +91,23 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
     }
 
 
+@dataclass
+class Prepared:
+    """A document ready for Whoosh, with the pyvi segmentation of its word fields."""
+
+    document: dict[str, Any]
+    segmentations: dict[str, list[Segment]]
+    is_update: bool
+
+
+def prepare(job: tuple[RawArticle, str, bool]) -> Prepared:
+    """Worker-side: extraction and segmentation, the two costly steps."""
+    raw, digest, is_update = job
+    document = to_document(extract(raw), digest)
+    texts = {document["title"], document["body"]}
+    return Prepared(document, {t: segment(t) for t in texts if isinstance(t, str)}, is_update)
+
+
 def existing_checksums(ix: Index) -> dict[str, str]:
     """id -> checksum of every live document, read from columns (cheap even for large indexes)."""
     with ix.reader() as reader:
@@ -87,45 +118,91 @@ def existing_checksums(ix: Index) -> dict[str, str]:
         return {ids[n]: sums[n] for n in reader.all_doc_ids()}
 
 
+def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
+          progress: Callable[[], None] | None) -> Iterator[tuple[RawArticle, str, bool]]:
+    """Articles that need (re-)indexing; skipped and unchanged ones are only counted."""
+    seen: dict[str, str] = {}
+    for item in read_paths(paths):
+        if progress:
+            progress()
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+            continue
+        if item.id in seen:
+            report.skipped.append(Skipped(item.origin, f"duplicate id {item.id!r} (first at {seen[item.id]})"))
+            continue
+        seen[item.id] = item.origin
+        digest = checksum(item)
+        previous = known.get(item.id)
+        if previous == digest:
+            report.unchanged += 1
+            continue
+        yield item, digest, previous is not None
+
+
+def _batches(jobs: Iterator[tuple[RawArticle, str, bool]]) -> Iterator[list[tuple[RawArticle, str, bool]]]:
+    batch: list[tuple[RawArticle, str, bool]] = []
+    for job in jobs:
+        batch.append(job)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _prepared(jobs: Iterator[tuple[RawArticle, str, bool]], procs: int) -> Iterator[Prepared]:
+    """Prepared documents in input order; in worker processes once there are enough of them."""
+    batches = _batches(jobs)
+    first = next(batches, [])
+    if len(first) < BATCH or procs < 2:
+        for batch in (first, *batches) if first else ():
+            yield from map(prepare, batch)
+        return
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    with context.Pool(procs) as pool:
+        pending = pool.map_async(prepare, first, chunksize=4)
+        for batch in batches:  # the workers prepare the next batch while this one is written
+            ready, pending = pending.get(), pool.map_async(prepare, batch, chunksize=4)
+            yield from ready
+        yield from pending.get()
+
+
+def _write(writer: IndexWriter, item: Prepared) -> None:
+    for text, words in item.segmentations.items():
+        preload(text, words)
+    if item.is_update:
+        writer.update_document(**item.document)
+    else:
+        writer.add_document(**item.document)
+
+
 def index_paths(
     index_dir: Path,
     paths: Iterable[Path],
     rebuild: bool = False,
     progress: Callable[[], None] | None = None,
+    procs: int | None = None,
 ) -> IndexReport:
     """Index every article under `paths` into `index_dir`; returns what happened to each."""
     ix = open_or_create(index_dir, rebuild)
-    known = existing_checksums(ix)
     report = IndexReport()
-    seen: dict[str, str] = {}
-    writer = ix.writer(limitmb=256)
+    jobs = _jobs(paths, existing_checksums(ix), report, progress)
+    writer = ix.writer(limitmb=WRITER_MB)
+    pending = 0
     try:
-        for item in read_paths(paths):
-            if progress:
-                progress()
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                continue
-            if item.id in seen:
-                report.skipped.append(Skipped(item.origin, f"duplicate id {item.id!r} (first at {seen[item.id]})"))
-                continue
-            seen[item.id] = item.origin
-            digest = checksum(item)
-            previous = known.get(item.id)
-            if previous == digest:
-                report.unchanged += 1
-                continue
-            document = to_document(extract(item), digest)
-            if previous is None:
-                writer.add_document(**document)
-                report.indexed += 1
-            else:
-                writer.update_document(**document)
-                report.updated += 1
+        for item in _prepared(jobs, procs if procs is not None else (os.cpu_count() or 1)):
+            _write(writer, item)
+            report.updated += item.is_update
+            report.indexed += not item.is_update
+            pending += 1
+            if pending >= COMMIT_EVERY:
+                writer.commit()
+                writer, pending = ix.writer(limitmb=WRITER_MB), 0
     except BaseException:
         writer.cancel()
         raise
-    if report.indexed or report.updated or rebuild:
+    if pending or rebuild:
         writer.commit()
     else:
         writer.cancel()

@@ -129,3 +129,8 @@ def test_hostile_query_is_echoed_as_data(client: FlaskClient) -> None:
     data = get(client, "/api/search?q=<script>alert(1)</script>")
     assert data["query"] == "<script>alert(1)</script>"
     assert all("<script>" not in h["snippet"] for h in data["hits"])
+
+
+def test_suggest_completes_multi_word_and_unaccented_prefixes(client: FlaskClient) -> None:
+    assert "đàm phán" in [s["text"] for s in get(client, "/api/suggest?q=dam ph")["suggestions"]]
+    assert "thủ tướng" in [s["text"] for s in get(client, "/api/suggest?q=thu t")["suggestions"]]

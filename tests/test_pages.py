@@ -74,3 +74,14 @@ def test_embed_page_and_script(client: FlaskClient) -> None:
     assert b"<vn-search" in embed.data
     script = client.get("/embed.js")
     assert script.status_code == 200 and b"customElements.define" in script.data
+
+
+def test_histogram_keeps_empty_months_between_dated_ones() -> None:
+    from search.models import FacetValue
+    from webapp.histogram import month_histogram
+
+    values = [FacetValue("2023-01", "Tháng 1/2023", 2), FacetValue("2023-04", "Tháng 4/2023", 1), FacetValue("undated", "x", 3)]
+    histogram = month_histogram(values, lambda v: "/?from=" + v)
+    assert [b["value"] for b in histogram["bars"]] == ["2023-01", "2023-02", "2023-03", "2023-04"]
+    assert [b["count"] for b in histogram["bars"]] == [2, 0, 0, 1]
+    assert histogram["undated"] == 3

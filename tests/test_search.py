@@ -188,3 +188,8 @@ def test_new_generation_is_picked_up_without_reopening(tmp_path: Path) -> None:
     index_paths(tmp_path / "ix", [docs])
     assert set(ids(engine, "thượng đỉnh")) == {"a", "b"}
     engine.close()
+
+
+def test_scattered_matches_still_get_marked_snippets(engine: Engine) -> None:
+    for hit in engine.search(SearchRequest(query="thu tuong", per_page=20)).hits:
+        assert "<mark>" in hit.snippet, hit.id

@@ -75,7 +75,7 @@ def openapi() -> Response:
 @bp.get("/healthz")
 def healthz() -> Response:
     engine = get_engine()
-    return jsonify(status="ok", articles=engine.searcher().doc_count())
+    return jsonify(status="ok", articles=engine.doc_count())
 
 
 @bp.post("/api/admin/reindex")

@@ -90,8 +90,21 @@ def _segment_piece(piece: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((s.text, s.start, s.end) for s in _align(piece, output, 0))
 
 
+# Segmentations computed ahead of time (in indexing worker processes), keyed by the text itself;
+# the tokenizer's call to segment() takes each one once.
+_preloaded: dict[str, list[Segment]] = {}
+
+
+def preload(text: str, words: list[Segment]) -> None:
+    """Hand over a segmentation computed elsewhere, so segment(text) need not run pyvi again."""
+    _preloaded[text] = words
+
+
 def segment(text: str) -> list[Segment]:
     """Split NFC text into words (multi-syllable words as one Segment), punctuation dropped."""
+    ready = _preloaded.pop(text, None)
+    if ready is not None:
+        return ready
     words: list[Segment] = []
     for base, piece in _pieces(text):
         for word, start, end in _segment_piece(piece):

@@ -1,69 +1,116 @@
 // Progressive enhancement for the search page: the page works without this file.
-// - results update as you type (debounced; stale requests are aborted),
-// - the box offers suggestions from /api/suggest (arrow keys + Enter),
-// - the officials facet list can be filtered.
+// - results update as you type (debounced; a newer request aborts the stale one),
+// - the box offers suggestions from /api/suggest (ArrowDown/ArrowUp, Enter, Escape),
+// - the officials facet list can be filtered by name.
 (function () {
   "use strict";
-  var input = document.getElementById("q");
-  var list = document.getElementById("suggestions");
-  var results = document.querySelector("main.results");
-
-  document.querySelectorAll("[data-filter-list]").forEach(function (box) {
-    box.addEventListener("input", function () {
-      var target = document.getElementById(box.getAttribute("data-filter-list"));
-      var needle = fold(box.value.trim());
-      target.querySelectorAll("li").forEach(function (li) {
-        var hit = !needle || fold(li.textContent).indexOf(needle) !== -1;
-        li.classList.toggle("extra", !hit);
-        li.style.display = hit ? "block" : "none";
-      });
-    });
-  });
-
-  if (!input || !results) return;
+  var DEBOUNCE_MS = 250;
+  var KINDS = { term: "", country: "quốc gia", official: "quan chức", title: "tiêu đề" };
 
   function fold(s) {
-    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
 
-  var searchController = null, suggestController = null, timer = null, active = -1;
+  // The facet filter box; delegated, because live results replace the facet sidebar.
+  document.addEventListener("input", function (e) {
+    var box = e.target;
+    if (!box.matches || !box.matches("[data-filter-facet]")) return;
+    var scope = document.getElementById(box.getAttribute("data-filter-facet"));
+    if (!scope) return;
+    var needle = fold(box.value.trim()), shown = 0;
+    scope.querySelectorAll(".facet-values li").forEach(function (li) {
+      var match = !needle || fold(li.textContent).indexOf(needle) !== -1;
+      li.hidden = !match;
+      if (match) shown++;
+    });
+    var more = scope.querySelector("details.more");
+    if (more) {
+      // While filtering, search the whole list; the "see more" toggle would only get in the way.
+      if (needle && !more.hasAttribute("data-was")) more.setAttribute("data-was", more.open ? "open" : "closed");
+      if (needle) more.open = true;
+      else if (more.hasAttribute("data-was")) { more.open = more.getAttribute("data-was") === "open"; more.removeAttribute("data-was"); }
+      more.querySelector("summary").hidden = !!needle;
+    }
+    var none = scope.querySelector(".no-match");
+    if (none) none.hidden = shown > 0;
+  });
+
+  var input = document.getElementById("q");
+  var list = document.getElementById("suggestions");
+  if (!input || !list || !document.querySelector("main.results")) return;
+  var status = document.getElementById("live-status");
+  var searchController = null, suggestController = null, timer = null, active = -1, lastUrl = null;
 
   function pageUrl() {
     var form = input.form, params = new URLSearchParams(new FormData(form));
-    return form.getAttribute("action") + "?" + params.toString();
+    // An empty parameter only clutters the address bar.
+    Array.from(params.keys()).forEach(function (k) { if (!params.get(k)) params.delete(k); });
+    var query = params.toString();
+    return form.getAttribute("action") + (query ? "?" + query : "");
   }
 
   function refresh() {
-    if (searchController) searchController.abort();
-    searchController = new AbortController();
     var url = pageUrl();
-    fetch(url, { signal: searchController.signal, headers: { Accept: "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+    if (url === lastUrl) return;
+    lastUrl = url;
+    if (searchController) searchController.abort();
+    var controller = searchController = new AbortController();
+    document.body.classList.add("loading");
+    fetch(url, { signal: controller.signal, headers: { Accept: "text/html" } })
+      .then(function (r) { return r.text(); })  // an error page is still a page worth showing
       .then(function (html) {
+        if (controller !== searchController) return;
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("main.results"), facets = doc.querySelector("aside.facets");
-        if (fresh) results.replaceWith(fresh), results = fresh;
-        var old = document.querySelector("aside.facets");
-        if (facets && old) old.replaceWith(facets);
+        var fresh = doc.querySelector("main.results"), results = document.querySelector("main.results");
+        if (!results) return;
+        if (!fresh) {  // an error page (a bad parameter): show its message, keep the box as it is
+          var message = doc.querySelector(".error-page .message");
+          var box = document.createElement("div");
+          box.className = "empty";
+          box.setAttribute("role", "alert");
+          box.textContent = message ? message.textContent : "Đã có lỗi xảy ra. Vui lòng thử lại.";
+          results.replaceChildren(box);
+          return;
+        }
+        results.replaceWith(document.importNode(fresh, true));
+        var facets = doc.querySelector("aside.facets"), old = document.querySelector("aside.facets");
+        if (facets && old) old.replaceWith(document.importNode(facets, true));
+        document.title = doc.title;
         history.replaceState(null, "", url);
+        var count = doc.getElementById("result-count");
+        if (status && count) status.textContent = count.textContent.replace(/\s+/g, " ").trim();
       })
-      .catch(function () { /* aborted or failed: the form still works */ });
+      .catch(function () { /* aborted, or the network failed: the form still works */ })
+      .then(function () { if (controller === searchController) document.body.classList.remove("loading"); });
   }
 
   function closeSuggestions() {
-    list.hidden = true; list.innerHTML = ""; active = -1;
+    if (suggestController) suggestController.abort();
+    list.hidden = true; list.replaceChildren(); active = -1;
     input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
   }
 
   function showSuggestions(items) {
-    list.innerHTML = "";
+    list.replaceChildren();
+    active = -1;
+    input.removeAttribute("aria-activedescendant");
     items.forEach(function (item, i) {
       var li = document.createElement("li");
-      li.setAttribute("role", "option"); li.id = "sugg-" + i;
-      li.textContent = item.text;
-      var kind = document.createElement("span"); kind.className = "kind";
-      kind.textContent = { term: "", country: "quốc gia", official: "quan chức", title: "tiêu đề" }[item.kind] || "";
-      li.appendChild(kind);
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.id = "sugg-" + i;
+      li.dataset.text = item.text;
+      var text = document.createElement("span");
+      text.textContent = item.text;
+      li.appendChild(text);
+      if (KINDS[item.kind]) {
+        var kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = KINDS[item.kind];
+        li.appendChild(kind);
+      }
+      // mousedown, not click: it comes before the input's blur closes the list.
       li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(item.text); });
       list.appendChild(li);
     });
@@ -71,36 +118,57 @@
     input.setAttribute("aria-expanded", items.length ? "true" : "false");
   }
 
-  function choose(text) { input.value = text; closeSuggestions(); refresh(); }
+  function choose(text) {
+    input.value = text;
+    closeSuggestions();
+    clearTimeout(timer);
+    refresh();
+  }
 
   function suggest() {
     if (suggestController) suggestController.abort();
     var q = input.value.trim();
-    if (q.length < 2) return closeSuggestions();
-    suggestController = new AbortController();
-    fetch(input.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(q), { signal: suggestController.signal })
+    if (q.length < 2) { closeSuggestions(); return; }
+    var controller = suggestController = new AbortController();
+    fetch(input.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(q), { signal: controller.signal })
       .then(function (r) { return r.ok ? r.json() : { suggestions: [] }; })
-      .then(function (data) { showSuggestions(data.suggestions || []); })
+      .then(function (data) {
+        if (controller !== suggestController || document.activeElement !== input) return;
+        showSuggestions((data.suggestions || []).filter(function (s) { return s.text !== q; }));
+      })
       .catch(function () {});
   }
 
+  function highlight(index) {
+    var items = list.querySelectorAll("li");
+    active = index;
+    items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
+    if (active >= 0) {
+      input.setAttribute("aria-activedescendant", items[active].id);
+      items[active].scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  lastUrl = pageUrl();
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { refresh(); suggest(); }, 250);
+    timer = setTimeout(function () { refresh(); suggest(); }, DEBOUNCE_MS);
   });
   input.addEventListener("keydown", function (e) {
     var items = list.querySelectorAll("li");
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      if (!items.length) return;
+    if ((e.key === "ArrowDown" || e.key === "ArrowUp") && !list.hidden && items.length) {
       e.preventDefault();
-      active = (active + (e.key === "ArrowDown" ? 1 : -1) + items.length) % items.length;
-      items.forEach(function (li, i) { li.setAttribute("aria-selected", i === active ? "true" : "false"); });
-      input.setAttribute("aria-activedescendant", items[active].id);
-    } else if (e.key === "Enter" && active >= 0 && items[active]) {
-      e.preventDefault(); choose(items[active].firstChild.textContent);
-    } else if (e.key === "Escape") {
+      var step = e.key === "ArrowDown" ? 1 : -1;
+      highlight((active + step + items.length + (active < 0 && step < 0 ? 1 : 0)) % items.length);
+    } else if (e.key === "Enter" && !list.hidden && active >= 0 && items[active]) {
+      e.preventDefault();
+      choose(items[active].dataset.text);
+    } else if (e.key === "Escape" && !list.hidden) {
+      e.preventDefault();
       closeSuggestions();
     }
   });
-  input.addEventListener("blur", function () { setTimeout(closeSuggestions, 100); });
+  input.addEventListener("blur", function () { closeSuggestions(); });
 })();

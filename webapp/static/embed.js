@@ -2,17 +2,44 @@
 // A custom element with its own shadow DOM (host styles cannot leak in, ours cannot leak out).
 // It talks to the JSON API of the host it was loaded from; that host must list the page's origin
 // in VNSEARCH_ALLOWED_ORIGINS (CORS), otherwise the browser refuses the answers.
+// Attributes: api (search host, default: where this script came from), placeholder, target (default _blank).
 (function () {
   "use strict";
   var script = document.currentScript;
   var defaultApi = script ? new URL(script.src, location.href).origin : location.origin;
+  var PER_PAGE = 5, DEBOUNCE_MS = 300;
 
-  var css = ":host{all:initial;display:block;font:15px/1.5 system-ui,sans-serif;color:#1b1f24}" +
-    "form{display:flex;gap:6px}input{flex:1;font:inherit;padding:6px 8px;border:1px solid #8a939e;border-radius:6px}" +
-    "button{font:inherit;padding:6px 12px;border:0;border-radius:6px;background:#0b5cad;color:#fff;cursor:pointer}" +
-    ".panel{margin-top:8px;border:1px solid #d6dbe1;border-radius:6px;padding:8px;max-height:420px;overflow:auto}" +
-    ".panel[hidden]{display:none}ol{margin:0;padding-left:1.3em}li{margin-bottom:10px}a{color:#0b5cad}" +
-    "mark{background:#ffe58a;color:inherit}.meta{color:#545d68;font-size:.85em}.msg{color:#545d68;margin:0}";
+  var css = ":host{all:initial;display:block;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24}" +
+    "*{box-sizing:border-box}" +
+    "form{display:flex;gap:6px}" +
+    "input{flex:1;min-width:0;font:inherit;padding:7px 10px;border:1px solid #7b8591;border-radius:6px;background:#fff;color:inherit}" +
+    "button{font:inherit;padding:7px 14px;border:1px solid #0b5cad;border-radius:6px;background:#0b5cad;color:#fff;cursor:pointer}" +
+    "button:hover{background:#084a8c}" +
+    ":focus-visible{outline:3px solid #c25e00;outline-offset:2px}input:focus-visible{outline-offset:0}" +
+    ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
+    ".panel{margin-top:8px;border:1px solid #d6dbe1;border-radius:8px;padding:10px 12px;max-height:440px;overflow:auto;background:#fff}" +
+    ".panel[hidden]{display:none}" +
+    "ol{list-style:none;margin:6px 0 0;padding:0}li{padding:8px 0;border-top:1px solid #eceff2}" +
+    "a{color:#0b5cad}.title{font-weight:600;text-decoration:none}.title:hover{text-decoration:underline}" +
+    "mark{background:#ffe58a;color:inherit;padding:0 1px;border-radius:2px}" +
+    ".meta{color:#4f5863;font-size:.85em}.snippet{margin:2px 0 0;font-size:.93em;overflow-wrap:anywhere}" +
+    ".msg{color:#4f5863;margin:0}.error{color:#8c1d18}" +
+    ".dym{background:none;border:0;padding:0;color:#0b5cad;text-decoration:underline;font-weight:600}" +
+    ".all{display:inline-block;margin-top:8px}";
+
+  function styleInto(root) {
+    // A constructed stylesheet is not an inline <style>, so pages whose CSP says
+    // style-src 'self' (our own /embed page among them) still apply it.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      var style = document.createElement("style");
+      style.textContent = css;
+      root.appendChild(style);
+    }
+  }
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -25,9 +52,9 @@
   // so nothing but text and <mark> can ever reach the host page.
   function markedText(html) {
     var frag = document.createDocumentFragment();
-    var parts = html.split(/(<mark>|<\/mark>)/), inMark = false;
-    var decoder = document.createElement("textarea");
-    parts.forEach(function (part) {
+    var decoder = document.createElement("textarea");  // RCDATA: decodes entities, never parses tags
+    var inMark = false;
+    String(html || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>") { inMark = true; return; }
       if (part === "</mark>") { inMark = false; return; }
       decoder.innerHTML = part;
@@ -38,56 +65,91 @@
     return frag;
   }
 
+  // "2022-01-21" -> "21/01/2022", "2022-01" -> "tháng 01/2022", "--01-21" (year unknown) -> "21/01".
+  function viDate(iso) {
+    if (!iso) return "";
+    var parts = iso.replace(/^--/, "").split("-");
+    if (iso.indexOf("--") === 0) return parts.length === 2 ? parts[1] + "/" + parts[0] : "tháng " + parts[0];
+    if (parts.length === 3) return parts[2].slice(0, 2) + "/" + parts[1] + "/" + parts[0];
+    return parts.length === 2 ? "tháng " + parts[1] + "/" + parts[0] : iso;
+  }
+
+  function articleUrl(api, id, query) {
+    return api + "/articles/" + encodeURIComponent(id).replace(/%2F/g, "/") + "?q=" + encodeURIComponent(query);
+  }
+
   class VnSearch extends HTMLElement {
     connectedCallback() {
       if (this.shadowRoot) return;
       var api = (this.getAttribute("api") || defaultApi).replace(/\/$/, "");
       var target = this.getAttribute("target") || "_blank";
       var root = this.attachShadow({ mode: "open" });
-      var style = el("style"); style.textContent = css; root.appendChild(style);
-      var form = el("form", { role: "search" });
-      var label = el("label", { for: "q", style: "position:absolute;left:-999px" }, "Tìm kiếm tin tức");
-      var input = el("input", { id: "q", type: "search", placeholder: this.getAttribute("placeholder") || "Tìm tin tức…", autocomplete: "off" });
-      var button = el("button", { type: "submit" }, "Tìm");
-      var panel = el("div", { class: "panel", hidden: "", "aria-live": "polite" });
-      form.append(label, input, button); root.append(form, panel);
+      styleInto(root);
+      var form = el("form", { role: "search", part: "form" });
+      var label = el("label", { for: "q", class: "vh" }, "Tìm kiếm tin tức");
+      var input = el("input", { id: "q", type: "search", autocomplete: "off", enterkeyhint: "search", part: "input",
+                                placeholder: this.getAttribute("placeholder") || "Tìm tin tức…" });
+      var button = el("button", { type: "submit", part: "button" }, "Tìm");
+      var panel = el("div", { class: "panel", hidden: "", "aria-live": "polite", part: "panel" });
+      form.append(label, input, button);
+      root.append(form, panel);
       var controller = null, timer = null;
 
+      function message(text, isError) {
+        panel.replaceChildren(el("p", { class: isError ? "msg error" : "msg", role: isError ? "alert" : "status" }, text));
+        panel.hidden = false;
+      }
+
       function render(data) {
-        panel.innerHTML = ""; panel.hidden = false;
-        var count = el("p", { class: "msg" }, data.total + " kết quả");
-        panel.appendChild(count);
-        if (data.suggestion) panel.appendChild(el("p", { class: "msg" }, "Có phải bạn muốn tìm: " + data.suggestion));
+        panel.replaceChildren();
+        panel.hidden = false;
+        panel.appendChild(el("p", { class: "msg" }, data.total ? data.total.toLocaleString("vi-VN") + " kết quả" : "Không tìm thấy bài viết nào."));
+        if (data.suggestion) {
+          var dym = el("p", { class: "msg" }, "Có phải bạn muốn tìm: ");
+          var again = el("button", { type: "button", class: "dym" }, data.suggestion);
+          again.addEventListener("click", function () { input.value = data.suggestion; run(); });
+          dym.appendChild(again);
+          panel.appendChild(dym);
+        }
+        if (!data.hits.length) return;
         var ol = el("ol");
         data.hits.forEach(function (hit) {
           var li = el("li");
-          var a = el("a", { href: api + "/articles/" + encodeURIComponent(hit.id).replace(/%2F/g, "/") + "?q=" + encodeURIComponent(data.query), target: target, rel: "noopener" });
+          var a = el("a", { class: "title", href: articleUrl(api, hit.id, data.query), target: target, rel: "noopener" });
           a.appendChild(markedText(hit.title_html));
-          var meta = el("div", { class: "meta" }, [hit.date, hit.source].filter(Boolean).join(" · "));
-          var snippet = el("div"); snippet.appendChild(markedText(hit.snippet));
-          li.append(a, meta, snippet); ol.appendChild(li);
+          var meta = el("div", { class: "meta" }, [viDate(hit.date), hit.source].filter(Boolean).join(" · "));
+          var snippet = el("p", { class: "snippet" });
+          snippet.appendChild(markedText(hit.snippet));
+          li.append(a, meta, snippet);
+          ol.appendChild(li);
         });
         panel.appendChild(ol);
+        if (data.total > data.hits.length) {
+          panel.appendChild(el("a", { class: "all", href: api + "/?q=" + encodeURIComponent(data.query), target: target, rel: "noopener" },
+                               "Xem tất cả " + data.total.toLocaleString("vi-VN") + " kết quả →"));
+        }
       }
 
       function run() {
+        clearTimeout(timer);
         var q = input.value.trim();
-        if (!q) { panel.hidden = true; return; }
         if (controller) controller.abort();
-        controller = new AbortController();
-        fetch(api + "/api/search?per_page=5&q=" + encodeURIComponent(q), { signal: controller.signal, mode: "cors" })
+        if (!q) { panel.hidden = true; return; }
+        var mine = controller = new AbortController();
+        fetch(api + "/api/search?per_page=" + PER_PAGE + "&q=" + encodeURIComponent(q), { signal: mine.signal, mode: "cors", credentials: "omit" })
           .then(function (r) { return r.json(); })
           .then(function (data) {
-            if (data.error) { panel.hidden = false; panel.textContent = data.error.message; return; }
-            render(data);
+            if (mine !== controller) return;
+            if (data.error) message(data.error.message, true);
+            else render(data);
           })
           .catch(function (e) {
-            if (e.name === "AbortError") return;
-            panel.hidden = false; panel.textContent = "Không kết nối được máy chủ tìm kiếm.";
+            if (e.name === "AbortError" || mine !== controller) return;
+            message("Không kết nối được máy chủ tìm kiếm.", true);
           });
       }
       form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
-      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 300); });
+      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, DEBOUNCE_MS); });
     }
   }
   if (!customElements.get("vn-search")) customElements.define("vn-search", VnSearch);
