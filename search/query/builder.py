@@ -26,6 +26,15 @@ SCATTERED_WEIGHT = 0.2  # a multi-syllable word whose syllables only occur apart
 
 
 @dataclass(frozen=True)
+class Reach:
+    """How far beyond the exact word a query word reaches. Long queries (a pasted paragraph)
+    stay on whole words: they have signal enough, and phrase matching per word would be slow."""
+
+    syllables: bool  # the word's syllables as a phrase, independent of segmentation
+    scattered: bool  # the syllables anywhere in the document, at a low weight
+
+
+@dataclass(frozen=True)
 class Unit:
     """One thing the user asked for: a word, or an entity known by several names."""
 
@@ -98,7 +107,7 @@ def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     return [Unit(((*w,),)) for w in words if w]
 
 
-def _word_clauses(sylls: tuple[str, ...], fields: tuple[str, ...], vocab: Vocabulary, short: bool) -> list[wq.Query]:
+def _word_clauses(sylls: tuple[str, ...], fields: tuple[str, ...], vocab: Vocabulary, reach: Reach) -> list[wq.Query]:
     word = "_".join(sylls)
     folded = fold(word)
     clauses: list[wq.Query] = []
@@ -108,6 +117,8 @@ def _word_clauses(sylls: tuple[str, ...], fields: tuple[str, ...], vocab: Vocabu
             clauses.append(wq.Term(f, folded, boost=FOLDED_WEIGHT))
         elif (restored := vocab.restore(word)) is not None:
             clauses.append(wq.Term(f, restored, boost=RESTORED_WEIGHT))
+        if not reach.syllables:
+            continue
         syl_field = FIELD_OF_SYLLABLES[f]
         if len(sylls) == 1:
             clauses.append(wq.Term(syl_field, word))
@@ -115,12 +126,12 @@ def _word_clauses(sylls: tuple[str, ...], fields: tuple[str, ...], vocab: Vocabu
             clauses.append(wq.Phrase(syl_field, list(sylls)))
             if folded != word:
                 clauses.append(wq.Phrase(syl_field, folded.split("_"), boost=FOLDED_WEIGHT))
-            if short:
+            if reach.scattered:
                 clauses.append(wq.And([wq.Term(syl_field, s) for s in sylls], boost=SCATTERED_WEIGHT))
     return clauses
 
 
-def _unit_query(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary, short: bool) -> wq.Query:
+def _unit_query(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary, reach: Reach) -> wq.Query:
     clauses: list[wq.Query] = []
     for name in unit.names:
         if len(unit.names) > 1 and len(name) > 1:  # an alias name: match it as a phrase of syllables
@@ -130,7 +141,7 @@ def _unit_query(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary, short: b
                 if has_diacritics("".join(name)):
                     clauses.append(wq.Phrase(syl_field, [fold(s) for s in name], boost=FOLDED_WEIGHT))
         else:
-            clauses += _word_clauses(name, fields, vocab, short)
+            clauses += _word_clauses(name, fields, vocab, reach)
     return wq.Or(clauses)
 
 
@@ -159,10 +170,11 @@ class _Builder:
         if content:
             units = content
         short = len(units) <= SHORT_QUERY_UNITS and not many
+        reach = Reach(syllables=not many, scattered=short)
         for u in units:
             self.mark(u)
         self.units += units
-        return [_unit_query(u, _fields(clause.field), self.vocab, short) for u in units]
+        return [_unit_query(u, _fields(clause.field), self.vocab, reach) for u in units]
 
     def phrase(self, clause: Phrase) -> wq.Query | None:
         sylls = [s for s in _lower_syllables(" ".join(w.text for w in segment(clause.text)))]

@@ -1,0 +1,272 @@
+"""Metadata extraction on real Vietnamese sentences: furniture, dates, sources, countries, officials."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from search.metadata import country_name, extract, name_variants
+from search.models import ArticleDate, RawArticle
+
+ARCHIVE = Path(__file__).resolve().parent.parent.parent / "shared" / "archive"
+
+
+def article(body: str, title: str = "", **given: object) -> RawArticle:
+    return RawArticle(id="t", title=title, body=body, origin="test", **given)  # type: ignore[arg-type]
+
+
+def codes(body: str, title: str = "") -> list[str]:
+    return [c.code for c in extract(article(body, title)).countries]
+
+
+def archive_file(prefix: str) -> tuple[str, str]:
+    if not ARCHIVE.is_dir():
+        pytest.skip(f"sample archive not found at {ARCHIVE} (it lives in ../shared/archive)")
+    path = next(ARCHIVE.glob(f"{prefix}_*.txt"))
+    title, _, body = path.read_text(encoding="utf-8").partition("\n")
+    return title, body
+
+
+# --- furniture -------------------------------------------------------------------------
+
+def test_scraped_page_loses_link_lists_and_keeps_paragraphs() -> None:
+    title, body = archive_file("003")
+    result = extract(article(body, title))
+    for furniture in ("Tin liên quan", "Tiêu điểm", "Tin đang nóng", "Tin mới nhất", "Có thể bạn quan tâm",
+                      "Bạn thấy bài viết này có hữu ích không?", "Video đang HOT", "- Hình 1",
+                      "Ngu Thư Hân", "08:57:24 26/09/2025", "Đức Phúc"):
+        assert furniture not in result.body
+    assert result.body.startswith("Ngày 7/11, các phương tiện truyền thông Mỹ và Nga đưa tin")
+    assert "Valery Zaluzhny." in result.body  # the last paragraph of the article itself
+    assert "Tổng thống Mỹ Joe Biden (phải) và Tổng thống Ukraine Volodymyr Zelensky" in result.body
+    # Countries only named in the link lists must not leak into the facets.
+    assert {"PH", "TW", "FI", "KP", "KR", "JP"}.isdisjoint(c.code for c in result.countries)
+
+
+def test_image_file_name_line_removed_caption_kept() -> None:
+    title, body = archive_file("000")
+    result = extract(article(body, title))
+    assert "nga-anh-06493419" not in result.body
+    assert "Quan chức Anh: London và Moskva tổ chức đàm phán bí mật. (Ảnh minh họa)" in result.body
+
+
+def test_repeated_caption_kept_once() -> None:
+    title, body = archive_file("001")
+    caption = "Bộ trưởng Ngoại giao Mỹ Antony Blinken (bên trái) gặp người đồng cấp Nga Sergei Lavrov tại Geneva. (Ảnh: Reuters)"
+    assert extract(article(body, title)).body.count(caption) == 1
+
+
+def test_furniture_of_an_unseen_site_found_by_shape() -> None:
+    body = "\n".join([
+        "Hà Nội, ngày 12/5/2023. Thủ tướng Phạm Minh Chính tiếp Đại sứ Nhật Bản tại Việt Nam.",
+        "",
+        "Hai bên trao đổi về hợp tác kinh tế, đầu tư và lao động giữa hai nước trong thời gian tới.",
+        "",
+        "Đừng bỏ lỡ",
+        "Giá vàng hôm nay tăng mạnh",
+        "10:15 12/05/2023",
+        "Bão số 2 đổ bộ vào Philippines",
+        "09:40 12/05/2023",
+        "Hàn Quốc thử nghiệm tàu ngầm mới",
+        "08:05 12/05/2023",
+        "anh-thu-tuong-tiep-dai-su-1_1652.jpg",
+    ])
+    result = extract(article(body))
+    assert result.body.endswith("giữa hai nước trong thời gian tới.")
+    assert [c.code for c in result.countries] == ["JP", "VN"]
+
+
+def test_reader_prompt_and_answers_removed() -> None:
+    body = "Nga và Mỹ nối lại đối thoại về ổn định chiến lược.\nBạn thấy bài viết này có hữu ích không?\nCó\nKhông"
+    assert extract(article(body)).body == "Nga và Mỹ nối lại đối thoại về ổn định chiến lược."
+
+
+# --- dates -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("WASHINGTON, ngày 4 tháng 3. / TASS /. Hoa Kỳ sẵn sàng với nhiều hình thức đàm phán.", ArticleDate(None, 3, 4)),
+    ("Ngày 21/1, Bộ trưởng Ngoại giao Nga Sergei Lavrov hội đàm tại Geneva.", ArticleDate(None, 1, 21)),
+    ("Ngày 1/9/2021, Tổng thống Mỹ Joe Biden tiếp Tổng thống Ukraine.", ArticleDate(2021, 9, 1)),
+    ("(Dân trí) - Chiều 3/2/2017, Quốc hội họp phiên bất thường.", ArticleDate(2017, 2, 3)),
+    ("Sáng 7/11 (giờ địa phương), Nhà Trắng ra thông báo.", ArticleDate(None, 11, 7)),
+    ("MOSKVA, 28/2 - Phái đoàn Nga tới Gomel.", ArticleDate(None, 2, 28)),
+])
+def test_date_from_dateline_or_opening(body: str, expected: ArticleDate) -> None:
+    assert extract(article(body)).date == expected
+
+
+def test_caption_and_past_events_are_not_the_date() -> None:
+    body = ("Tổng thống Mỹ Joe Biden và Tổng thống Ukraine tại Nhà Trắng, ngày 1/9/2021. Ảnh: AFP/ TTXVN\n"
+            "Các cuộc tiếp xúc diễn ra trong nhiều tháng. Hôm 23/9, đại diện Nga phát biểu tại Liên hợp quốc.")
+    assert extract(article(body)).date is None
+
+
+def test_archive_dates() -> None:
+    assert extract(article(archive_file("004")[1])).date == ArticleDate(None, 3, 4)
+    assert extract(article(archive_file("003")[1])).date == ArticleDate(None, 11, 7)
+    assert extract(article(archive_file("000")[1])).date is None
+
+
+def test_front_matter_date_overrides_text() -> None:
+    result = extract(article("Ngày 21/1, hai bên hội đàm.", date="2022-01-21"))
+    assert result.date == ArticleDate(2022, 1, 21)
+
+
+# --- sources ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("prefix", "expected"), [("000", "VTC News"), ("001", "Nhân Dân"), ("004", "TASS"), ("002", None)])
+def test_archive_sources(prefix: str, expected: str | None) -> None:
+    title, body = archive_file(prefix)
+    assert extract(article(body, title)).source == expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("(Dân trí) - Sáng 9/9, Thứ trưởng Bộ Giáo dục làm việc với tỉnh.", "Dân trí"),
+    ("Hai bên nhất trí tăng cường hợp tác./. Bích Lan/VOV.VN", "VOV"),
+    ("Tình hình sẽ được cập nhật. Theo VnExpress: https://vnexpress.net/the-gioi/abc-123.html", "VnExpress"),
+    ("Nga và Mỹ nhất trí tiếp tục đối thoại.\nAN VY (Theo Reuters, TTXVN)", None),
+    ("Theo hãng tin Reuters, quan chức Nhà Trắng xác nhận cuộc gặp.", None),
+])
+def test_source_from_credits_not_from_agencies_drawn_on(body: str, expected: str | None) -> None:
+    assert extract(article(body)).source == expected
+
+
+def test_given_source_is_normalised() -> None:
+    assert extract(article("Nội dung bài.", source="vtc.vn")).source == "VTC News"
+    assert extract(article("Nội dung bài.", source="Dân Trí")).source == "Dân trí"
+
+
+# --- countries -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Quan hệ Nga - Mỹ đang ở mức thấp nhất.", ["RU", "US"]),
+    ("Hoa Kỳ sẵn sàng cho các cuộc đàm phán Nga-Ukraine.", ["RU", "UA", "US"]),
+    ("Giám đốc Cơ quan tình báo đối ngoại LB Nga gặp người Mỹ.", ["RU", "US"]),
+    ("Vương quốc Anh và Liên bang Nga trao đổi bí mật.", ["GB", "RU"]),
+    ("Cuộc gặp diễn ra tại Thổ Nhĩ Kỳ, Triều Tiên phản đối.", ["KP", "TR"]),
+    ("Người phát ngôn Bộ Ngoại giao Mỹ lên tiếng.", ["US"]),
+    ("Phía Nga chưa bình luận về quan hệ Mỹ - Trung.", ["CN", "RU", "US"]),
+    ("Điện Kremlin cho biết Washington chưa trả lời.", ["RU", "US"]),
+    ("Các Tiểu vương quốc Ả rập Thống nhất và Ả Rập Xê-út ký thỏa thuận.", ["AE", "SA"]),
+])
+def test_country_names_aliases_and_demonyms(body: str, expected: list[str]) -> None:
+    assert codes(body) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "Anh cho biết anh sẽ trở lại Hà Nội vào tuần sau.",
+    "Phóng viên Phương Anh và Huỳnh Anh thực hiện.",
+    "Ca sĩ Mỹ Tâm biểu diễn tại Đà Nẵng.",
+    "Giá lương thực tăng ở châu Phi và Mỹ Latinh.",
+    "Cát xê của Đức Phúc tăng gấp đôi; anh Đức cho biết.",
+    "Dự luật được sửa để phù hợp pháp luật hiện hành. Pháp luật phải nghiêm minh.",
+    "Nhật báo Phố Uôn dẫn lời nhiều nguồn tin.",
+    "Ý kiến của bạn đọc được gửi về tòa soạn. Anh ấy có ý định ra đi.",
+    "Chị Nga và anh Nam đã đến Chủ Nhật tuần trước.",
+    "Báo Washington Post dẫn nguồn tin.",
+    "Viện Hàn lâm Khoa học công bố báo cáo.",
+    "Ba tàu USS Canberra và USS Tulsa đóng tại cảng.",
+])
+def test_look_alikes_do_not_fire(body: str) -> None:
+    assert codes(body) == []
+
+
+def test_country_names_from_babel_cover_all_countries() -> None:
+    assert country_name("RU") == "Nga"
+    assert country_name("KI") == "Kiribati"
+    # newsroom labels (search/data/country_labels.tsv) win over Babel's where they differ
+    assert (country_name("US"), country_name("GB"), country_name("UA")) == ("Mỹ", "Anh", "Ukraine")
+    assert codes("Đoàn công tác thăm Mozambique, Uruguay và Kiribati.") == ["KI", "MZ", "UY"]
+
+
+def test_given_countries_override_text() -> None:
+    result = extract(article("Nga và Mỹ hội đàm.", countries=["VN", "Thổ Nhĩ Kỳ", "hoa kỳ", "xx"]))
+    assert [(c.code, c.name) for c in result.countries] == [("TR", "Thổ Nhĩ Kỳ"), ("US", "Mỹ"), ("VN", "Việt Nam")]
+
+
+def test_countries_sorted_by_code() -> None:
+    result = extract(article("Ukraine, Nga và Anh họp tại Thụy Sĩ."))
+    assert [c.code for c in result.countries] == ["CH", "GB", "RU", "UA"]
+
+
+# --- officials -------------------------------------------------------------------------
+
+def officials(body: str, title: str = "") -> dict[str, tuple[tuple[str, ...], str | None]]:
+    return {o.name: (o.aliases, o.country) for o in extract(article(body, title)).officials}
+
+
+def test_officials_from_title_patterns_with_aliases() -> None:
+    title, body = archive_file("002")
+    found = officials(body, title)
+    assert found["William Burns"] == (("Burns",), "US")
+    assert found["Dmitry Peskov"] == (("Peskov",), "RU")
+    assert found["Jake Sullivan"][1] == "US"
+    assert "Karine Jean-Pierre" in found
+    assert found["Nikolay Patrushev"][1] in ("RU", None)
+
+
+def test_spelling_variants_join_one_official() -> None:
+    body = ("Thư ký Hội đồng An ninh Liên bang Nga Nikolay Patrushev gặp Cố vấn An ninh Quốc gia Mỹ Jake Sullivan. "
+            "Sau đó ông Nikolai Patrushev nói Sullivan đã đồng ý.")
+    found = officials(body)
+    assert found["Nikolay Patrushev"][0] == ("Nikolai Patrushev",)
+    assert found["Jake Sullivan"][0] == ("Sullivan",)
+
+
+def test_vietnamese_official_with_given_name_alias() -> None:
+    body = "Chủ tịch nước Lương Cường tiếp Đại sứ Nga. Ông Cường đánh giá cao quan hệ hai nước."
+    found = officials(body)
+    assert found["Lương Cường"] == (("Cường",), "VN")
+
+
+def test_curated_leaders_without_title() -> None:
+    found = officials("Ông Putin và ông Tập đã điện đàm. Trump chỉ trích Zelensky.")
+    assert set(found) == {"Putin", "Tập", "Trump", "Zelensky"}
+    assert officials("Tập trung vào kinh tế là ưu tiên của chính phủ.") == {}
+
+
+def test_journalists_experts_and_business_people_are_not_officials() -> None:
+    body = ("Nhà báo John Smith viết rằng chuyên gia Alexander Gabuev nhận định tình hình khó khăn. "
+            "Giám đốc điều hành Tesla Elon Musk và Chủ tịch tập đoàn Alibaba Joseph Tsai dự họp.\n"
+            "Phương Anh / VTC News")
+    assert officials(body) == {}
+
+
+def test_former_official_and_counterpart() -> None:
+    body = ("Bộ trưởng Ngoại giao Mỹ Antony Blinken gặp người đồng cấp Nga Sergei Lavrov tại Geneva. "
+            "Thủ tướng Anh lúc bấy giờ là ông Boris Johnson tới Kiev.")
+    found = officials(body)
+    assert found["Antony Blinken"][1] == "US"
+    assert found["Sergei Lavrov"][1] == "RU"
+    assert "Boris Johnson" in found
+
+
+def test_official_named_before_title() -> None:
+    body = "Trong khi đó, Andriy Kovalenko, người đứng đầu Trung tâm Chống Thông tin Sai lệch Ukraine, cho biết."
+    assert officials(body) == {"Andriy Kovalenko": ((), "UA")}
+
+
+def test_given_officials_override_text() -> None:
+    result = extract(article("Bộ trưởng Ngoại giao Nga Sergei Lavrov phát biểu.", officials=["Sergei Lavrov", "Tô Lâm"]))
+    assert [(o.name, o.country) for o in result.officials] == [("Sergei Lavrov", "RU"), ("Tô Lâm", "VN")]
+
+
+# --- public surface and robustness -----------------------------------------------------
+
+def test_name_variants_come_from_the_alias_data() -> None:
+    groups = name_variants()
+    assert any({"Mỹ", "Hoa Kỳ", "Hoa Kì", "United States"} <= set(g) for g in groups)
+    assert any({"Moskva", "Moscow", "Mát-xcơ-va"} <= set(g) for g in groups)
+    assert any({"Sergei Lavrov", "Sergey Lavrov"} <= set(g) for g in groups)
+    assert name_variants() is groups  # cached
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "\n\n\n", "🙂🇷🇺🇺🇸 Nga 🙂", "\x00\x01\x02Mỹ\x7f\x1b[31m", "Ngày 31/2, 99/99/9999",
+    "(", "Nguồn :", "/ / /", "Tổng thống", "Tổng thống Mỹ", "ông", "A" * 5000, "Mỹ " * 20000,
+    "Ngày 29/2 thứ", "\u0301\u0300Nga", "Thủ tướng Anh (", "Nga-", "-Trung", "x/" * 100,
+])
+def test_never_raises(text: str) -> None:
+    result = extract(article(text, title=text, date="not a date", source=text, countries=[text], officials=[text]))
+    assert isinstance(result.body, str)
+    extract(RawArticle("x", text, text, "t", date=text))
