@@ -27,6 +27,7 @@ from search.query.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
 FEW_RESULTS = 3
+TITLE_COMPLETIONS = 3
 
 
 def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, ...]]:
@@ -50,6 +51,7 @@ class Engine:
         self._generation: tuple[int, float] = (-1, 0.0)
         self._vocab: Vocabulary | None = None
         self._vocab_generation: tuple[int, float] | None = None
+        self._stats: tuple[tuple[int, float], dict[str, Any]] | None = None
 
     # -- index generations -------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -221,9 +223,18 @@ class Engine:
             if any(fold(part).lower().startswith(key) for part in [name, *name.split()[1:]]):
                 out.append(Completion(name, "official"))
         out += self._complete_terms(text, limit)
-        seen: set[str] = set()
-        unique = [c for c in out if not (c.text.lower() in seen or seen.add(c.text.lower()))]  # type: ignore[func-returns-value]
-        return unique[:limit]
+        out += self._complete_titles(text, TITLE_COMPLETIONS)
+        unique = {c.text.lower(): c for c in reversed(out)}  # first occurrence wins
+        return list(reversed(unique.values()))[:limit]
+
+    def _complete_titles(self, text: str, count: int) -> list[Completion]:
+        """Headlines whose words start with what was typed, folded ("dam ph" finds "Đàm phán...")."""
+        sylls = [fold(s) for s in text.split()]
+        parts: list[wq.Query] = [wq.Term("title_syl", s) for s in sylls[:-1]]
+        parts.append(wq.Prefix("title_syl", sylls[-1]))
+        with self._lock:
+            results = self.searcher().search(wq.And(parts), limit=count)
+            return [Completion(hit["title"], "title") for hit in results]
 
     def _complete_terms(self, text: str, limit: int) -> list[Completion]:
         words = text.split()
@@ -247,11 +258,14 @@ class Engine:
             return self.searcher().doc_count()
 
     def stats(self) -> dict[str, Any]:
-        result = self.search(SearchRequest(per_page=1))
-        return {
-            "articles": self.doc_count(),
-            "facets": {name: {v.value: v.count for v in values} for name, values in result.facets.items()},
-        }
+        """Article count and facet value counts of the whole index, computed once per generation."""
+        with self._lock:
+            self.searcher()
+            if self._stats is None or self._stats[0] != self._generation:
+                result = self.search(SearchRequest(per_page=1))
+                facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
+                self._stats = (self._generation, {"articles": self.doc_count(), "facets": facets})
+            return self._stats[1]
 
 
 def _sort_facet(sort: str, scored: bool) -> sorting.FacetType | None:

@@ -134,3 +134,8 @@ def test_hostile_query_is_echoed_as_data(client: FlaskClient) -> None:
 def test_suggest_completes_multi_word_and_unaccented_prefixes(client: FlaskClient) -> None:
     assert "đàm phán" in [s["text"] for s in get(client, "/api/suggest?q=dam ph")["suggestions"]]
     assert "thủ tướng" in [s["text"] for s in get(client, "/api/suggest?q=thu t")["suggestions"]]
+
+
+def test_suggest_offers_headlines(client: FlaskClient) -> None:
+    found = get(client, "/api/suggest?q=cuoc gap bi")["suggestions"]
+    assert {"text": "Cuộc gặp bí mật của lãnh đạo tình báo Mỹ, Nga tại Thổ Nhĩ Kỳ", "kind": "title"} in found
