@@ -115,6 +115,7 @@ def _engine(index_dir: Path) -> Any:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from tqdm import tqdm
+    from whoosh.index import LockError
 
     from search.index_store import IndexUnavailable
     from search.indexer import index_paths
@@ -128,6 +129,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1))
     except IndexUnavailable as e:
         raise CliError(str(e)) from e
+    except LockError as e:  # Whoosh's lock is an OS file lock: it never outlives its process
+        raise CliError(f"the index at {args.index} is being written by another process (another "
+                       "'vnsearch index' or a reindex request); run this again when it has finished") from e
     except OSError as e:
         raise CliError(f"cannot write the index at {args.index}: {e.strerror or e}") from e
     finally:

@@ -42,7 +42,8 @@ class _ListCategorizer(sorting.Categorizer):
         self._values: Any = None
 
     def set_searcher(self, segment_searcher: Searcher, docoffset: int) -> None:
-        self._values = segment_searcher.reader().column_reader(self._column)
+        reader = segment_searcher.reader()  # an empty index has no columns (and no documents)
+        self._values = reader.column_reader(self._column) if reader.has_column(self._column) else None
 
     def keys_for(self, matcher: Any, docid: int) -> list[str]:
         value = self._values[docid]

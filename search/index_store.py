@@ -18,7 +18,9 @@ class IndexUnavailable(Exception):
 
 
 def index_exists(index_dir: Path) -> bool:
-    return index_dir.is_dir() and whoosh_index.exists_in(str(index_dir), indexname=INDEX_NAME)
+    """A table of contents is there; whether it can be read is for open_index to say
+    (whoosh's exists_in reads it, and raises on a damaged one)."""
+    return index_dir.is_dir() and any(index_dir.glob(f"_{INDEX_NAME}_*.toc"))
 
 
 def open_index(index_dir: Path) -> Index:

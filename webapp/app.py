@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 from webapp import api, embed, errors, pages
 from webapp.engine_access import init_app as init_engine
@@ -25,8 +25,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(embed.bp)
     errors.init_app(app)
+    app.before_request(_refuse_oversize_body)
     app.after_request(_security_headers)
     return app
+
+
+def _refuse_oversize_body() -> None:
+    """413 for a body over the limit even where the view never reads it (Flask checks lazily)."""
+    if (request.content_length or 0) > MAX_REQUEST_BYTES:
+        abort(413)
 
 
 def _security_headers(response: Response) -> Response:

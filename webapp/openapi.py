@@ -4,6 +4,8 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from webapp.params import MAX_FILTER_VALUES
+
 _STR = {"type": "string"}
 _NSTR = {"type": ["string", "null"]}
 
@@ -55,7 +57,7 @@ SCHEMAS: dict[str, Any] = {
 def _param(name: str, description: str, schema: dict[str, Any], array: bool = False) -> dict[str, Any]:
     p: dict[str, Any] = {"name": name, "in": "query", "required": False, "description": description}
     if array:
-        p.update(schema=_array(schema), style="form", explode=True)
+        p.update(schema={**_array(schema), "maxItems": MAX_FILTER_VALUES}, style="form", explode=True)
     else:
         p["schema"] = schema
     return p
@@ -68,14 +70,23 @@ def _responses(ok: str, *errors: int) -> dict[str, Any]:
     return out
 
 
+# YYYY, YYYY-MM or YYYY-MM-DD, real calendar dates only (year 0001-9999, Feb 29 in leap years),
+# or empty (not given, as HTML forms send it): exactly what the API accepts.
+_YEAR = r"(?:\d{3}[1-9]|\d{2}[1-9]\d|\d[1-9]\d{2}|[1-9]\d{3})"
+_LEAP = r"(?:\d{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+DATE_PATTERN = (
+    rf"^(?:|{_YEAR}(?:-(?:0?[1-9]|1[0-2]))?|{_YEAR}-(?:0?[13578]|1[02])-(?:0?[1-9]|[12]\d|3[01])"
+    rf"|{_YEAR}-(?:0?[469]|11)-(?:0?[1-9]|[12]\d|30)|{_YEAR}-0?2-(?:0?[1-9]|1\d|2[0-8])|{_LEAP}-0?2-29)$"
+)
+
 SEARCH_PARAMS = [
     _param("q", "Query: words (with or without diacritics), \"phrases\", AND/OR/NOT, -word, title:word, word*", {"type": "string", "maxLength": 500}),
     _param("country", "ISO 3166-1 alpha-2 code; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
     _param("official", "Official's canonical name; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
     _param("source", "Source outlet; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
-    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}),
-    _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": r"^\d{4}(-\d{1,2}(-\d{1,2})?)?$"}),
-    _param("sort", "Order of hits", {"type": "string", "enum": ["relevance", "newest", "oldest"]}),
+    _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": DATE_PATTERN}),
+    _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": DATE_PATTERN}),
+    _param("sort", "Order of hits (empty: relevance)", {"type": "string", "enum": ["relevance", "newest", "oldest", ""]}),
     _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 1000}),
     _param("per_page", "Hits per page", {"type": "integer", "minimum": 1, "maximum": 100}),
 ]

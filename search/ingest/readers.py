@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from search.models import RawArticle
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_LINE_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md"}
+WEB_URL = re.compile(r"https?://\S+\Z", re.IGNORECASE)
 FRONT_MATTER_KEYS = {"title", "date", "source", "url", "summary", "countries", "officials", "id"}
 
 
@@ -124,7 +126,7 @@ def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
         origin=origin,
         date=meta.get("date"),
         source=meta.get("source"),
-        url=meta.get("url"),
+        url=web_url(meta.get("url")),
         summary=meta.get("summary"),
         countries=_list_value(meta.get("countries")),
         officials=_list_value(meta.get("officials")),
@@ -152,6 +154,11 @@ def read_jsonl(path: Path) -> Iterator[ReadResult]:
                     yield parse_json_line(raw, f"{path}:{lineno}")
         except (OSError, EOFError, gzip.BadGzipFile) as e:
             yield Skipped(f"{path}:{lineno + 1}", f"file is corrupt or truncated ({e})")
+
+
+def web_url(value: str | None) -> str | None:
+    """An http(s) address, or None: a javascript: or data: "url" must never become a link."""
+    return value if value and WEB_URL.match(value) else None
 
 
 def _optional_str(obj: dict[str, object], key: str) -> str | None:
@@ -193,7 +200,7 @@ def parse_json_line(raw: bytes, origin: str) -> ReadResult:
         origin=origin,
         date=_optional_str(obj, "date"),
         source=_optional_str(obj, "source"),
-        url=_optional_str(obj, "url"),
+        url=web_url(_optional_str(obj, "url")),
         summary=to_nfc(s) if (s := _optional_str(obj, "summary")) else None,
         countries=_optional_list(obj, "countries"),
         officials=_optional_list(obj, "officials"),

@@ -1,0 +1,190 @@
+"""Hostile files through the real CLI: each bad file or line is reported and skipped, the rest indexed.
+
+`vnsearch index` must finish, name every skipped file (and line, for JSON Lines) with a reason,
+index everything else exactly once, and exit with 3 so scripts know something was skipped.
+Big files are generated in tmp_path at test time.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from search.engine import Engine
+from search.ingest.readers import MAX_FILE_BYTES, MAX_LINE_BYTES
+from search.models import SearchRequest
+from tests.conftest import CORPUS, REPO
+
+EXIT_SKIPPED = 3
+MB = 1024 * 1024
+ARTICLE = (CORPUS / "001_4ce8738a79631aa8.txt").read_text(encoding="utf-8")
+PARAGRAPH = "Bộ trưởng Ngoại giao Nga Sergei Lavrov gặp người đồng cấp Mỹ tại Geneva để đàm phán về an ninh châu Âu. "
+
+
+def run_cli(*args: str | Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "search.cli", *map(str, args)], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def fill(path: Path, size: int, chunk: str = PARAGRAPH) -> Path:
+    """A file of real Vietnamese text of exactly `size` bytes, written without holding it in memory."""
+    block = (chunk * (MB // len(chunk.encode()) + 1)).encode()[:MB]
+    block = block[: len(block.decode("utf-8", "ignore").encode())]  # whole characters only
+    with path.open("wb") as out:
+        out.write("Tin rất dài\n".encode())
+        while out.tell() + len(block) <= size:
+            out.write(block)
+        out.write(b"a" * (size - out.tell()))
+    assert path.stat().st_size == size
+    return path
+
+
+def jline(**fields: object) -> bytes:
+    return json.dumps(fields, ensure_ascii=False).encode() + b"\n"
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], dict[str, str]]:
+    """A folder mixing good and hostile files; returns it, the ids that must be indexed, and
+    for every origin that must be skipped a word its reason must contain."""
+    root = tmp_path_factory.mktemp("hostile-archive")
+    good: set[str] = set()
+    bad: dict[str, str] = {}
+
+    (root / "tot.txt").write_text(ARTICLE, encoding="utf-8")
+    (root / "sub").mkdir()
+    (root / "sub" / "tot-bom.md").write_bytes("\ufeff".encode() + ARTICLE.encode())
+    (root / "sub" / "crlf.txt").write_bytes(ARTICLE.replace("\n", "\r\n").encode())
+    good |= {"tot", "sub/tot-bom", "sub/crlf"}
+
+    (root / "latin1.txt").write_bytes("Tin tức\nCà phê sữa đá".encode("cp1258", errors="replace") + b"\xff\xfe")
+    bad["latin1.txt"] = "UTF-8"
+    (root / "truncated-utf8.txt").write_bytes(ARTICLE.encode()[:-1] + "ệ".encode()[:2])
+    bad["truncated-utf8.txt"] = "UTF-8"
+    (root / "anh.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + os.urandom(4096))
+    bad["anh.txt"] = "binary"
+    (root / "rong.txt").write_bytes(b"")
+    bad["rong.txt"] = "empty"
+    (root / "trang.md").write_text("\n \t\n\u00a0\n", encoding="utf-8")
+    bad["trang.md"] = "empty"
+    fill(root / "lon-5mb.txt", MAX_FILE_BYTES + 1)
+    bad["lon-5mb.txt"] = "too large"
+    fill(root / "lon-50mb.txt", 50 * MB)
+    bad["lon-50mb.txt"] = "too large"
+    os.symlink(root, root / "sub" / "vong-lap")  # a symlink loop must not send the walk round forever
+
+    lines = [
+        jline(id="j-1", title="Nga và Mỹ đối thoại", body=PARAGRAPH),
+        b"{\"id\": \"j-2\", \"title\": \"Thi\xe1\xba\xbfu ngo\xe1\xba\xb7c\", \"body\": \"m\xe1\xbb\x99t\"\n",
+        b"\n",
+        b"   \n",
+        jline(id="j-3", title="Thiếu nội dung"),
+        b"[1, 2, 3]\n",
+        b"\"chu\xe1\xbb\x97i\"\n",
+        b"{\"id\": \"j-4\", \"title\": \"L\xe1\xbb\x97i m\xc3\xa3\", \"body\": \"\xff\xfe h\xe1\xbb\x8fng\"}\n",
+        jline(id="j-5", title=None, body="Không có tiêu đề"),
+        jline(id="j-6", title="Tin có tiêu đề", body="Ngày 21/1, Ngoại trưởng Antony Blinken gặp ông Lavrov."),
+        jline(id="j-1", title="Trùng mã", body="Một bài khác có cùng mã."),
+        b"{\"id\": \"j-7\", \"title\": \"\\ud800 l\xe1\xbb\x97i\", \"body\": \"surrogate \\udfff m\xe1\xbb\x93 c\xc3\xb4i\"}\n",
+        jline(id="j-8", title="Tin cuối", body=PARAGRAPH * 3)[:-1],  # last line without a newline
+    ]
+    (root / "export.jsonl").write_bytes(b"".join(lines))
+    good |= {"j-1", "j-6", "j-7", "j-8"}
+    bad |= {"export.jsonl:2": "malformed JSON", "export.jsonl:5": "missing required", "export.jsonl:6": "not a JSON object",
+            "export.jsonl:7": "not a JSON object", "export.jsonl:8": "UTF-8", "export.jsonl:9": "missing required",
+            "export.jsonl:11": "duplicate id"}
+
+    with (root / "lon.jsonl").open("wb") as out:
+        out.write(jline(id="lon-1", title="Tin trước dòng khổng lồ", body=PARAGRAPH))
+        out.write(b'{"id": "lon-2", "title": "Giant", "body": "' + b"a" * (MAX_LINE_BYTES + 10) + b'"}\n')
+        out.write(jline(id="lon-3", title="Tin sau dòng khổng lồ", body=PARAGRAPH))
+    good |= {"lon-1", "lon-3"}
+    bad["lon.jsonl:2"] = "too large"
+
+    packed = gzip.compress(b"".join(jline(id=f"gz-{n}", title=f"Tin nén {n}", body=PARAGRAPH * 20) for n in range(40)))
+    (root / "cut.jsonl.gz").write_bytes(packed[: len(packed) // 2])
+    bad["cut.jsonl.gz"] = "corrupt or truncated"
+    (root / "not-gzip.jsonl.gz").write_bytes(b"this is not gzip at all\n")
+    bad["not-gzip.jsonl.gz"] = "corrupt"
+    (root / "ghi-chu.pdf").write_bytes(b"%PDF-1.4 not an article")  # not an archive format: not read at all
+    return root, good, bad
+
+
+def indexed_ids(index_dir: Path) -> list[str]:
+    engine = Engine(index_dir)
+    try:
+        result = engine.search(SearchRequest(per_page=100))
+        assert result.total <= 100
+        return sorted(h.id for h in result.hits)
+    finally:
+        engine.close()
+
+
+def skipped_lines(stderr: str, root: Path) -> dict[str, str]:
+    """'skipped <origin>: <reason>' lines, keyed by origin relative to the archive."""
+    out: dict[str, str] = {}
+    for line in stderr.splitlines():
+        assert line.startswith("skipped "), f"unexpected output on stderr: {line!r}"
+        origin, _, reason = line.removeprefix("skipped ").partition(": ")
+        out[Path(origin).relative_to(root).as_posix()] = reason
+    return out
+
+
+def test_bad_files_and_lines_are_reported_skipped_and_the_rest_indexed(
+    archive: tuple[Path, set[str], dict[str, str]], tmp_path: Path
+) -> None:
+    root, good, bad = archive
+    result = run_cli("index", "--index", tmp_path / "ix", root)
+    assert result.returncode == EXIT_SKIPPED, result.stderr
+    assert "Traceback" not in result.stderr
+    reported = skipped_lines(result.stderr, root)
+    gz_cut = [o for o in reported if o.startswith("cut.jsonl.gz")]
+    assert len(gz_cut) == 1 and "corrupt or truncated" in reported[gz_cut[0]]
+    good |= {f"gz-{n}" for n in range(40)} & set(indexed_ids(tmp_path / "ix"))  # what came before the cut
+    for origin, word in bad.items():
+        key = next((o for o in reported if o == origin or (origin.endswith(".gz") and o.startswith(origin))), None)
+        assert key is not None, f"{origin} was not reported; reported: {sorted(reported)}"
+        assert word.lower() in reported[key].lower(), (origin, reported[key])
+    assert len(reported) == len(bad), sorted(set(reported) - set(bad))
+    assert indexed_ids(tmp_path / "ix") == sorted(good)
+    assert result.stdout.strip() == f"{len(good)} indexed, 0 updated, 0 unchanged, {len(bad)} skipped"
+
+    again = run_cli("index", "--index", tmp_path / "ix", root)
+    assert again.returncode == EXIT_SKIPPED
+    assert skipped_lines(again.stderr, root) == reported
+    assert again.stdout.strip() == f"0 indexed, 0 updated, {len(good)} unchanged, {len(bad)} skipped"
+    assert indexed_ids(tmp_path / "ix") == sorted(good)
+
+
+def test_a_single_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = fill(tmp_path / "khong-lo.txt", 50 * MB)
+    result = run_cli("index", "--index", tmp_path / "ix", huge, CORPUS)
+    assert result.returncode == EXIT_SKIPPED
+    assert result.stderr.strip() == f"skipped {huge}: file too large (50 MB, limit 5 MB)"
+    assert result.stdout.strip() == "5 indexed, 0 updated, 0 unchanged, 1 skipped"
+
+
+def test_a_file_just_under_the_limit_is_indexed(tmp_path: Path) -> None:
+    """The limit is a limit, not a guess: a long (1 MB) real article is indexed and found."""
+    (tmp_path / "docs").mkdir()
+    fill(tmp_path / "docs" / "dai.txt", MB)
+    result = run_cli("index", "--index", tmp_path / "ix", tmp_path / "docs")
+    assert result.returncode == 0, result.stderr
+    assert indexed_ids(tmp_path / "ix") == ["dai"]
+
+
+def test_only_bad_input_still_exits_3_and_leaves_a_usable_index(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "rong.txt").write_bytes(b"")
+    (tmp_path / "docs" / "hong.jsonl").write_bytes(b"{oops\n")
+    result = run_cli("index", "--index", tmp_path / "ix", tmp_path / "docs")
+    assert result.returncode == EXIT_SKIPPED and "Traceback" not in result.stderr
+    assert indexed_ids(tmp_path / "ix") == []
+    search = run_cli("search", "--index", tmp_path / "ix", "--json", "đàm phán")
+    assert search.returncode == 0 and json.loads(search.stdout)["total"] == 0
