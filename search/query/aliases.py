@@ -27,6 +27,8 @@ def _alias_table() -> dict[tuple[str, ...], tuple[str, ...]]:
         if len(group) < 2:
             continue
         for name in group:
+            if name.startswith("-"):  # "-Trung": only a name when joined to another ("Mỹ - Trung")
+                continue
             key = name_key(name)
             if key and len(key) <= MAX_NAME_SYLLABLES:
                 table.setdefault(key, tuple(group))

@@ -1,12 +1,16 @@
 """From a parsed query to a Whoosh query, using the index's own vocabulary and the alias data.
 
-Per word the query asks, in one disjunction: the word itself in the word fields (exact accents
-score highest because exact documents also hold the folded form), its folded form at a lower
-weight, the syllables as a phrase in the syllable fields (independent of segmentation), and for
-short queries the syllables scattered anywhere in the document at a low weight.
+A short query (up to LONG_QUERY_SYLLABLES syllables) requires every word. What a word requires
+is its syllables (exactly, or folded at a lower weight), so an article where pyvi segmented the
+word differently still matches in full; articles holding every word with the accents as typed
+form a tier above the rest; whole-word and adjacent-syllable matches add a bonus, so words
+found as words rank above the same syllables scattered. A long query (a pasted paragraph or a
+question) is ranked on whole words, any of which may match.
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -19,19 +23,12 @@ from search.query.stopwords import STOPWORDS
 from search.query.vocabulary import Vocabulary
 from search.schema import FIELD_OF_SYLLABLES, WORD_FIELDS
 
-SHORT_QUERY_UNITS = 4  # up to this many words, every word must match
+LONG_QUERY_SYLLABLES = 12  # longer: a pasted paragraph or a question, any word may match
 FOLDED_WEIGHT = 0.35  # an accented query word matched only through folding
 RESTORED_WEIGHT = 0.5  # an unaccented word's most common accented form: a hint, not a filter
-SCATTERED_WEIGHT = 0.2  # a multi-syllable word whose syllables only occur apart
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How far beyond the exact word a query word reaches. Long queries (a pasted paragraph)
-    stay on whole words: they have signal enough, and phrase matching per word would be slow."""
-
-    syllables: bool  # the word's syllables as a phrase, independent of segmentation
-    scattered: bool  # the syllables anywhere in the document, at a low weight
+ADJACENT_WEIGHT = 0.5  # a multi-syllable word's syllables in a row (part of the bonus)
+BONUS_WEIGHT = 1.0  # whole words over scattered syllables
+EXACT_TIER = 5.0  # articles with every word accented as typed: scaled up to rank as a tier
 
 
 @dataclass(frozen=True)
@@ -54,11 +51,16 @@ class BuiltQuery:
 
 
 def _relax(q: wq.Query) -> wq.Query:
+    """The same query with any unit allowed to be missing (the top-level And becomes an Or)."""
+    if isinstance(q, wq.AndMaybe):
+        return wq.AndMaybe(_relax(q.a), q.b)
     if isinstance(q, wq.And):
         positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
         negatives = [s for s in q.subqueries if isinstance(s, wq.Not)]
+        if negatives:  # the wrapper that adds NOT clauses: relax what it wraps
+            return wq.And([*(_relax(p) for p in positives), *negatives])
         if len(positives) > 1:
-            return wq.And([wq.Or(positives), *negatives]) if negatives else wq.Or(positives)
+            return wq.Or(positives)
     return q
 
 
@@ -72,14 +74,18 @@ def _units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
     Aliases are looked up on whole words, so "mỹ phẩm" (one word) never reads as Mỹ.
     """
     words = _segment_words(text, vocab)
+    # A one-syllable name is a name only when typed as one: "Anh" is Britain, "anh" a pronoun.
+    capitalised = {s.lower() for s in re.findall(r"[^\W\d_]+", text) if s[0].isupper()}
     units: list[Unit] = []
     i = 0
     while i < len(words):
         for size in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
             asked = tuple(s for w in words[i : i + size] for s in w.names[0])
+            if len(asked) == 1 and asked[0] not in capitalised:
+                continue
             group = alias_group(asked) if len(asked) <= MAX_NAME_SYLLABLES else None
             if group:
-                names = {asked} | {tuple(_lower_syllables(n.replace("-", " "))) for n in group}
+                names = {asked} | {_name_syllables(n) for n in group}
                 units.append(Unit(tuple(sorted(names, key=lambda n: n != asked))))
                 i += size
                 break
@@ -87,6 +93,11 @@ def _units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
             units.append(words[i])
             i += 1
     return units
+
+
+def _name_syllables(name: str) -> tuple[str, ...]:
+    """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds."""
+    return tuple(re.findall(r"[^\W_]+", name.lower()))
 
 
 def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
@@ -107,42 +118,74 @@ def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     return [Unit(((*w,),)) for w in words if w]
 
 
-def _word_clauses(sylls: tuple[str, ...], fields: tuple[str, ...], vocab: Vocabulary, reach: Reach) -> list[wq.Query]:
-    word = "_".join(sylls)
-    folded = fold(word)
-    clauses: list[wq.Query] = []
-    for f in fields:
-        clauses.append(wq.Term(f, word))
-        if folded != word:
-            clauses.append(wq.Term(f, folded, boost=FOLDED_WEIGHT))
-        elif (restored := vocab.restore(word)) is not None:
-            clauses.append(wq.Term(f, restored, boost=RESTORED_WEIGHT))
-        if not reach.syllables:
-            continue
-        syl_field = FIELD_OF_SYLLABLES[f]
-        if len(sylls) == 1:
-            clauses.append(wq.Term(syl_field, word))
-        else:
-            clauses.append(wq.Phrase(syl_field, list(sylls)))
-            if folded != word:
-                clauses.append(wq.Phrase(syl_field, folded.split("_"), boost=FOLDED_WEIGHT))
-            if reach.scattered:
-                clauses.append(wq.And([wq.Term(syl_field, s) for s in sylls], boost=SCATTERED_WEIGHT))
-    return clauses
+def _across(fields: tuple[str, ...], make: Callable[[str], wq.Query], boost: float = 1.0) -> wq.Query:
+    """One way of matching, in every field (BM25F adds the title's weight to the body's)."""
+    return wq.Or([make(f) for f in fields], boost=boost)
 
 
-def _unit_query(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary, reach: Reach) -> wq.Query:
-    clauses: list[wq.Query] = []
+def _all_syllables(fields: tuple[str, ...], sylls: list[str], boost: float = 1.0) -> wq.Query:
+    """Every syllable somewhere in the article: the same evidence whatever the segmentation."""
+    parts = [_across(fields, lambda f, s=s: wq.Term(f, s)) for s in dict.fromkeys(sylls)]
+    return parts[0] if len(parts) == 1 and boost == 1.0 else wq.And(parts, boost=boost)
+
+
+def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False) -> wq.Query:
+    """What an article must hold to match the unit: its syllables, exactly or (weaker) folded.
+
+    Syllables rather than words carry the match, so a word pyvi segmented differently in the
+    article still counts in full; folded syllables count less, so exact accents rank first.
+    """
+    syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
+    ways: list[wq.Query] = []
     for name in unit.names:
-        if len(unit.names) > 1 and len(name) > 1:  # an alias name: match it as a phrase of syllables
-            for f in fields:
-                syl_field = FIELD_OF_SYLLABLES[f]
-                clauses.append(wq.Phrase(syl_field, list(name)))
-                if has_diacritics("".join(name)):
-                    clauses.append(wq.Phrase(syl_field, [fold(s) for s in name], boost=FOLDED_WEIGHT))
-        else:
-            clauses += _word_clauses(name, fields, vocab, reach)
-    return wq.Or(clauses)
+        exact = list(name)
+        folded = [fold(s) for s in name]
+        if len(unit.names) > 1:  # an entity's name: its syllables in a row, a short name as a word
+            if len(name) == 1:  # "Mỹ" as a word, not the syllable of "mỹ phẩm" or "thẩm mỹ"
+                ways.append(_across(fields, lambda f: wq.Term(f, exact[0])))
+                continue
+            ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
+            if folded != exact and not exact_only:
+                ways.append(_across(syl_fields, lambda f: wq.Phrase(f, folded), FOLDED_WEIGHT))
+            continue
+        ways.append(_all_syllables(syl_fields, exact))
+        if folded != exact and not exact_only:
+            ways.append(_all_syllables(syl_fields, folded, FOLDED_WEIGHT))
+    return ways[0] if len(ways) == 1 else wq.Or(ways)
+
+
+def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Query:
+    """A word of a long query (a pasted paragraph): the whole word only, in either accent form.
+
+    Long queries carry signal enough in their words; per-syllable matching made them slower
+    (3x) and no better in the known-item benchmark.
+    """
+    word = "_".join(unit.names[0])
+    folded = fold(word)
+    ways = [_across(fields, lambda f: wq.Term(f, word))]
+    if folded != word:
+        ways.append(_across(fields, lambda f: wq.Term(f, folded), FOLDED_WEIGHT))
+    elif (restored := vocab.restore(word)) is not None:
+        ways.append(_across(fields, lambda f: wq.Term(f, restored), RESTORED_WEIGHT))
+    return ways[0] if len(ways) == 1 else wq.Or(ways)
+
+
+def unit_bonus(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> list[wq.Query]:
+    """Extra score, never required: the unit as a whole word, and its syllables in a row.
+
+    This is where "words, not syllables" ranks articles that hold the word above articles
+    where the same syllables are scattered.
+    """
+    syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
+    bonus: list[wq.Query] = []
+    for name in unit.names:
+        word = "_".join(name)
+        bonus.append(_across(fields, lambda f: wq.Term(f, word)))
+        if len(name) > 1:
+            bonus.append(_across(syl_fields, lambda f: wq.Phrase(f, list(name)), ADJACENT_WEIGHT))
+        if (restored := vocab.restore(word)) is not None:
+            bonus.append(_across(fields, lambda f: wq.Term(f, restored), RESTORED_WEIGHT))
+    return bonus
 
 
 def _is_function_word(unit: Unit) -> bool:
@@ -159,6 +202,8 @@ class _Builder:
         self.units: list[Unit] = []
         self.highlight: set[tuple[str, ...]] = set()
         self.prefixes: set[str] = set()
+        self.bonus: list[wq.Query] = []
+        self.exact: list[wq.Query] = []  # the free-text units with their accents as typed
 
     def mark(self, unit: Unit) -> None:
         for name in unit.names:
@@ -169,12 +214,15 @@ class _Builder:
         content = [u for u in units if not _is_function_word(u)]
         if content:
             units = content
-        short = len(units) <= SHORT_QUERY_UNITS and not many
-        reach = Reach(syllables=not many, scattered=short)
+        fields = _fields(clause.field)
         for u in units:
             self.mark(u)
         self.units += units
-        return [_unit_query(u, _fields(clause.field), self.vocab, reach) for u in units]
+        if many:
+            return [unit_as_word(u, fields, self.vocab) for u in units]
+        self.bonus += [q for u in units for q in unit_bonus(u, fields, self.vocab)]
+        self.exact += [unit_required(u, fields, exact_only=True) for u in units]
+        return [unit_required(u, fields) for u in units]
 
     def phrase(self, clause: Phrase) -> wq.Query | None:
         sylls = [s for s in _lower_syllables(" ".join(w.text for w in segment(clause.text)))]
@@ -217,19 +265,26 @@ class _Builder:
 def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     builder = _Builder(vocab)
     word_count = sum(len(c.text.split()) for c in parsed.clauses if isinstance(c, Text))
-    many = word_count > 2 * SHORT_QUERY_UNITS
+    many = word_count > LONG_QUERY_SYLLABLES
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
     for clause in parsed.clauses:
         (negatives if isinstance(clause, Not) else positives).extend(builder.clause(clause, many))
-    strict = len(builder.units) <= SHORT_QUERY_UNITS and not many
+    strict = not many
     if not positives:
         query: wq.Query = wq.Every() if negatives else wq.NullQuery
         strict = False
     elif strict:
         query = wq.And(positives) if len(positives) > 1 else positives[0]
+        typed = "".join(s for u in builder.units for s in u.names[0])
+        if len(builder.exact) == len(positives) > 0 and has_diacritics(typed):
+            # Articles holding every word with the accents as typed come first, as a tier:
+            # folding finds the rest (dương for đường) but never outranks them.
+            query = wq.Or([wq.And(builder.exact, boost=EXACT_TIER), query])
     else:  # long query: any word may match, BM25 ranks by how many rare words match
         query = wq.Or(positives)
+    if builder.bonus and positives:
+        query = wq.AndMaybe(query, wq.Or(builder.bonus, boost=BONUS_WEIGHT))
     if negatives:
         query = wq.And([query, *negatives])
     return BuiltQuery(query, strict, builder.units, builder.highlight, builder.prefixes)
