@@ -76,10 +76,11 @@ class Engine:
             return self._searcher
 
     def vocabulary(self) -> Vocabulary:
+        """The vocabulary of the searcher in use (never swaps it: a caller may hold it)."""
         with self._lock:
-            searcher = self.searcher()
+            searcher = self._searcher or self.searcher()
             if self._vocab is None or self._generation != self._vocab_generation:
-                self._vocab = Vocabulary.from_reader(searcher.reader())
+                self._vocab = Vocabulary.load_or_build(searcher.reader(), self.index_dir)
                 self._vocab_generation = self._generation
             return self._vocab
 
@@ -87,6 +88,12 @@ class Engine:
         """Load pyvi, the searcher and the vocabulary now, not on the first request."""
         warm_up()
         self.vocabulary()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         with self._lock:
@@ -136,18 +143,17 @@ class Engine:
     def _hit(self, hit: WhooshHit, built: BuiltQuery | None, scored: bool) -> Hit:
         stored = hit.fields()
         countries, officials = _meta(stored)
-        analyzer = self.ix.schema["body_syl"].analyzer
         seqs, prefixes = (built.highlight, built.prefixes) if built else (set(), set())
         return Hit(
             id=stored["id"],
             title=stored["title"],
-            title_html=mark_all(stored["title"], analyzer, seqs, prefixes),
+            title_html=mark_all(stored["title"], seqs, prefixes),
             date=stored.get("date") or None,
             source=stored.get("source") or None,
             url=stored.get("url") or None,
             countries=countries,
             officials=officials,
-            snippet=snippet(stored.get("body", ""), analyzer, seqs, prefixes),
+            snippet=snippet(stored.get("body", ""), seqs, prefixes),
             score=round(hit.score, 4) if scored and hit.score is not None else None,
         )
 
@@ -193,9 +199,9 @@ class Engine:
         """The whole text, escaped, with what `query` matches marked (the article page)."""
         parsed = parse(normalize_query(query[:MAX_QUERY_CHARS]))
         if not parsed.clauses:
-            return mark_all(text, self.ix.schema["body_syl"].analyzer, set())
+            return mark_all(text, set())
         built = build(parsed, self.vocabulary())
-        return mark_all(text, self.ix.schema["body_syl"].analyzer, built.highlight, built.prefixes)
+        return mark_all(text, built.highlight, built.prefixes)
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[Hit]:
         """Related articles by Whoosh's more-like-this over the body's words."""

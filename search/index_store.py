@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.index import Index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index, LockError
 
 from search.schema import PIPELINE_VERSION, build_schema
 
@@ -27,7 +33,9 @@ def open_index(index_dir: Path) -> Index:
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}: build one with 'vnsearch index --index {index_dir}'")
     try:
-        return whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME)
+        # No mmap: whoosh3 copies each mmapped segment file into a BytesIO, so a server held
+        # the whole index in memory (~2x its size on disk); plain reads keep memory flat.
+        return FileStorage(str(index_dir), supports_mmap=False).open_index(INDEX_NAME)
     except Exception as e:  # a damaged TOC or segment: Whoosh raises many types
         raise IndexUnavailable(f"cannot open the index at {index_dir} ({e}); rebuild it with 'vnsearch index --rebuild'") from e
 
@@ -39,7 +47,47 @@ def create_index(index_dir: Path) -> Index:
     return ix
 
 
-def open_or_create(index_dir: Path, rebuild: bool) -> Index:
-    if rebuild or not index_exists(index_dir):
+def open_or_create(index_dir: Path) -> Index:
+    if not index_exists(index_dir):
         return create_index(index_dir)
     return open_index(index_dir)
+
+
+_INDEX_FILE = re.compile(rf"^_?{INDEX_NAME}[._]")
+
+
+@contextmanager
+def rebuilding(index_dir: Path) -> Iterator[Path]:
+    """A fresh folder to build a new index in; on success it takes the old index's place.
+
+    Readers keep answering from the old index until the swap (two renames), and the old
+    index's write lock is held meanwhile, so no other indexer writes into what is replaced.
+    Files of the folder that are not the index's (a README, a build stamp) are carried over.
+    """
+    fresh = index_dir.with_name(f".{index_dir.name}.rebuild-{os.getpid()}")
+    shutil.rmtree(fresh, ignore_errors=True)
+    lock = None
+    if index_exists(index_dir):
+        try:
+            lock = whoosh_index.open_dir(str(index_dir), indexname=INDEX_NAME).lock("WRITELOCK")
+        except Exception:  # a damaged index: nothing to protect, replace it anyway
+            lock = None
+        if lock is not None and not lock.acquire(False):
+            raise LockError(f"the index at {index_dir} is being written by another process")
+    try:
+        yield fresh
+        old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}")
+        if index_dir.exists():
+            for item in index_dir.iterdir():
+                if item.is_file() and not _INDEX_FILE.match(item.name) and not (fresh / item.name).exists():
+                    shutil.copy2(item, fresh / item.name)
+            index_dir.rename(old)
+        fresh.rename(index_dir)
+        if lock is not None:
+            lock.release()
+            lock = None
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if lock is not None:
+            lock.release()
+        shutil.rmtree(fresh, ignore_errors=True)

@@ -22,11 +22,12 @@ from typing import Any
 from whoosh.index import Index
 from whoosh.writing import IndexWriter
 
-from search.analysis.segmenter import Segment, preload, segment
-from search.index_store import open_or_create
+from search.analysis.segmenter import Segment, forget_preloaded, preload, segment
+from search.index_store import create_index, open_or_create, rebuilding
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
+from search.query.vocabulary import Vocabulary
 from search.schema import PIPELINE_VERSION
 
 UNDATED = "undated"
@@ -171,10 +172,13 @@ def _prepared(jobs: Iterator[tuple[RawArticle, str, bool]], procs: int) -> Itera
 def _write(writer: IndexWriter, item: Prepared) -> None:
     for text, words in item.segmentations.items():
         preload(text, words)
-    if item.is_update:
-        writer.update_document(**item.document)
-    else:
-        writer.add_document(**item.document)
+    try:
+        if item.is_update:
+            writer.update_document(**item.document)
+        else:
+            writer.add_document(**item.document)
+    finally:
+        forget_preloaded()  # an empty field is never analysed: drop what it did not take
 
 
 def index_paths(
@@ -184,26 +188,45 @@ def index_paths(
     progress: Callable[[], None] | None = None,
     procs: int | None = None,
 ) -> IndexReport:
-    """Index every article under `paths` into `index_dir`; returns what happened to each."""
-    ix = open_or_create(index_dir, rebuild)
+    """Index every article under `paths` into `index_dir`; returns what happened to each.
+
+    A rebuild is built beside the old index and replaces it when complete, so searches keep
+    working from the old one meanwhile and an interrupted rebuild loses nothing.
+    """
+    if rebuild:
+        with rebuilding(index_dir) as fresh:
+            return _index_into(create_index(fresh), paths, progress, procs)
+    return _index_into(open_or_create(index_dir), paths, progress, procs)
+
+
+def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None) -> IndexReport:
     report = IndexReport()
     jobs = _jobs(paths, existing_checksums(ix), report, progress)
     writer = ix.writer(limitmb=WRITER_MB)
-    pending = 0
+    pending = written = 0
     try:
         for item in _prepared(jobs, procs if procs is not None else (os.cpu_count() or 1)):
             _write(writer, item)
             report.updated += item.is_update
             report.indexed += not item.is_update
             pending += 1
+            written += 1
             if pending >= COMMIT_EVERY:
                 writer.commit()
                 writer, pending = ix.writer(limitmb=WRITER_MB), 0
     except BaseException:
         writer.cancel()
         raise
-    if pending or rebuild:
-        writer.commit()
+    if pending or written:
+        # A run that committed in steps left several segments; one is faster to search.
+        writer.commit(optimize=written > COMMIT_EVERY)
+        save_vocabulary(ix, Path(ix.storage.folder))
     else:
         writer.cancel()
     return report
+
+
+def save_vocabulary(ix: Index, index_dir: Path) -> None:
+    """The query side's vocabulary of this generation, so servers need not read the lexicon."""
+    with ix.reader() as reader:
+        Vocabulary.from_reader(reader).save(Vocabulary.path_for(index_dir, reader.generation()))

@@ -61,8 +61,8 @@ def test_bad_files_are_reported_and_skipped(tmp_path: Path) -> None:
     assert "missing required field" in reasons["export.jsonl:3"]
     assert "not a JSON object" in reasons["export.jsonl:4"]
     assert report.indexed == 3  # good, j1, j3
-    engine = Engine(tmp_path / "ix")
-    assert engine.searcher().doc_count() == 3
+    with Engine(tmp_path / "ix") as engine:
+        assert engine.searcher().doc_count() == 3
 
 
 def test_reindex_skips_unchanged_and_updates_changed(tmp_path: Path) -> None:
@@ -76,10 +76,10 @@ def test_reindex_skips_unchanged_and_updates_changed(tmp_path: Path) -> None:
     write_article(docs, "b.txt", "Tin khác đã sửa\nChủ tịch nước phát biểu tại Huế.")
     changed = index_paths(tmp_path / "ix", [docs])
     assert (changed.indexed, changed.updated, changed.unchanged) == (0, 1, 1)
-    engine = Engine(tmp_path / "ix")
-    assert engine.searcher().doc_count() == 2
-    assert [h.id for h in engine.search(SearchRequest(query="Huế")).hits] == ["b"]
-    assert engine.search(SearchRequest(query="Thủ tướng")).total == 0
+    with Engine(tmp_path / "ix") as engine:
+        assert engine.searcher().doc_count() == 2
+        assert [h.id for h in engine.search(SearchRequest(query="Huế")).hits] == ["b"]
+        assert engine.search(SearchRequest(query="Thủ tướng")).total == 0
     rebuilt = index_paths(tmp_path / "ix", [docs], rebuild=True)
     assert rebuilt.indexed == 2
 
@@ -99,7 +99,8 @@ def test_jsonl_fields_are_kept(tmp_path: Path) -> None:
     path = tmp_path / "one.jsonl"
     path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
     index_paths(tmp_path / "ix", [path])
-    article = Engine(tmp_path / "ix").article("vn-1")
+    with Engine(tmp_path / "ix") as engine:
+        article = engine.article("vn-1")
     assert article is not None
     assert (article.date, article.source, article.url, article.summary) == ("2022-01-21", "TASS", "https://example.org/a", "Tóm tắt")
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:
 
 # -- a purpose-built index for ranking details ------------------------------------------
 @pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     docs = tmp_path_factory.mktemp("mini-docs")
     write_article(docs, "duong.txt", "Con đường mới ở Hà Nội\nCon đường dẫn vào trung tâm Hà Nội đã được thông xe.")
     write_article(docs, "duong2.txt", "Đại dương xanh\nĐại dương bao phủ phần lớn bề mặt Trái Đất, nơi sinh sống của cá voi.")
@@ -59,7 +60,8 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     write_article(docs, "hostile.txt", "Tiêu đề <script>alert(1)</script>\nNội dung có <img src=x onerror=alert(2)> và &amp; ký tự đặc biệt, hòa bình.")
     index_dir = tmp_path_factory.mktemp("mini-index")
     index_paths(index_dir, [docs])
-    return Engine(index_dir)
+    with Engine(index_dir) as engine:
+        yield engine
 
 
 def test_exact_accent_ranks_first(mini: Engine) -> None:

@@ -100,6 +100,10 @@ def preload(text: str, words: list[Segment]) -> None:
     _preloaded[text] = words
 
 
+def forget_preloaded() -> None:
+    _preloaded.clear()
+
+
 def segment(text: str) -> list[Segment]:
     """Split NFC text into words (multi-syllable words as one Segment), punctuation dropped."""
     ready = _preloaded.pop(text, None)

@@ -7,7 +7,9 @@ It serves three query-time needs from one pass over the `body` lexicon:
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from whoosh.reading import IndexReader
 
@@ -37,6 +39,32 @@ class Vocabulary:
                 best_df[folded] = df
                 vocab.best_accented[folded] = term
         return vocab
+
+    # Reading the whole lexicon takes seconds on a large index, so it is done once per index
+    # generation, at indexing time, and saved beside the index; a server starts from the file.
+    @staticmethod
+    def path_for(index_dir: Path, generation: int) -> Path:
+        return index_dir / f"vocabulary-{generation}.json"
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"doc_count": self.doc_count, "doc_freq": self.doc_freq,
+                                   "best_accented": self.best_accented}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)  # atomic: a reader never sees half a file
+        for stale in path.parent.glob("vocabulary-*.json"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+    @classmethod
+    def load_or_build(cls, reader: IndexReader, index_dir: Path) -> Vocabulary:
+        path = cls.path_for(index_dir, reader.generation())
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data["doc_count"] == reader.doc_count_all():
+                return cls(data["doc_count"], data["doc_freq"], data["best_accented"])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # missing or unreadable: build it from the lexicon
+        return cls.from_reader(reader)
 
     def knows(self, word: str) -> bool:
         return word in self.doc_freq
