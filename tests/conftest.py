@@ -46,11 +46,15 @@ def engine(sample_index: Path) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
-def app(sample_index: Path) -> Flask:
+def app(sample_index: Path) -> Iterator[Flask]:
     from webapp import create_app
 
-    return create_app({"INDEX": sample_index, "ALLOWED_ORIGINS": ("http://127.0.0.1:9999",), "ADMIN_TOKEN": "s3cret",
-                       "CORPUS": CORPUS})
+    app = create_app({"INDEX": sample_index, "ALLOWED_ORIGINS": ("http://127.0.0.1:9999",), "ADMIN_TOKEN": "s3cret",
+                      "CORPUS": CORPUS})
+    yield app
+    engine = app.extensions.get("vnsearch.engine")
+    if engine is not None:
+        engine.close()
 
 
 @pytest.fixture()

@@ -139,3 +139,15 @@ def test_suggest_completes_multi_word_and_unaccented_prefixes(client: FlaskClien
 def test_suggest_offers_headlines(client: FlaskClient) -> None:
     found = get(client, "/api/suggest?q=cuoc gap bi")["suggestions"]
     assert {"text": "Cuộc gặp bí mật của lãnh đạo tình báo Mỹ, Nga tại Thổ Nhĩ Kỳ", "kind": "title"} in found
+
+
+def test_admin_reindex_while_another_writer_holds_the_index_is_409(app: Any, sample_index: Any) -> None:
+    from search.index_store import open_index
+
+    lock = open_index(sample_index).lock("WRITELOCK")
+    assert lock.acquire(False)
+    try:
+        response = app.test_client().post("/api/admin/reindex", headers={"Authorization": "Bearer s3cret"})
+        assert response.status_code == 409 and response.get_json()["error"]["code"] == "index_busy"
+    finally:
+        lock.release()

@@ -87,8 +87,13 @@ def reindex() -> Response:
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         return error_response(401, "Cần mã truy cập hợp lệ (Authorization: Bearer ...).")
+    from whoosh.index import LockError
+
     from search.indexer import index_paths
 
-    report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])])
+    try:
+        report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])])
+    except LockError:
+        return error_response(409, "Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.", "index_busy")
     return jsonify(indexed=report.indexed, updated=report.updated, unchanged=report.unchanged,
                    skipped=[{"origin": s.origin, "reason": s.reason} for s in report.skipped])

@@ -21,13 +21,14 @@ MESSAGES_VI = {
     403: "Không được phép.",
     404: "Không tìm thấy trang bạn cần.",
     405: "Phương thức không được hỗ trợ.",
+    409: "Chỉ mục đang được cập nhật; hãy thử lại sau.",
     413: "Yêu cầu quá lớn.",
     414: "Địa chỉ quá dài.",
     429: "Quá nhiều yêu cầu, vui lòng thử lại sau.",
     500: "Đã có lỗi xảy ra. Vui lòng thử lại.",
     503: "Chỉ mục chưa sẵn sàng. Hãy chạy 'vnsearch index' rồi thử lại.",
 }
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict",
          413: "too_large", 414: "uri_too_long", 429: "too_many_requests", 500: "internal_error", 503: "index_unavailable"}
 
 
