@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, Token
 
-from search.analysis.normalize import fold, normalize_tones
+from search.analysis.normalize import fold, normalize_token_tones
 
 
 class ToneFilter(Filter):
@@ -13,7 +13,7 @@ class ToneFilter(Filter):
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:  # type: ignore[override]
         for t in tokens:
-            t.text = normalize_tones(t.text)
+            t.text = normalize_token_tones(t.text)
             yield t
 
 

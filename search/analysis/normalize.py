@@ -81,6 +81,12 @@ def normalize_tones(text: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def normalize_token_tones(token: str) -> str:
+    """normalize_tones for one token (a word or syllable), cached: a corpus repeats its words."""
+    return normalize_tones(token)
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Strip every diacritic: "Đàm phán" -> "Dam phan". Length-preserving on NFC input.
 
