@@ -5,6 +5,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 from search.engine import Engine
 from search.indexer import index_paths
 from search.ingest.readers import RawArticle, Skipped, read_paths
@@ -107,3 +109,29 @@ def test_jsonl_fields_are_kept(tmp_path: Path) -> None:
 
 def test_missing_path_is_reported() -> None:
     assert isinstance(next(iter(read_paths([Path("/nonexistent/x")]))), Skipped)
+
+
+def test_rebuild_replaces_the_index_only_when_complete(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [docs])
+    (index_dir / "README.md").write_text("kept", encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "x", "title": "Tin", "body": "Hà Nội"}\n', encoding="utf-8")
+
+    class Boom(Exception):
+        pass
+
+    def explode() -> None:
+        raise Boom
+
+    with pytest.raises(Boom):  # a rebuild that dies half-way leaves the old index as it was
+        index_paths(index_dir, [broken], rebuild=True, progress=explode)
+    with Engine(index_dir) as engine:
+        assert [h.id for h in engine.search(SearchRequest(query="Lavrov")).hits] == ["a"]
+    assert index_paths(index_dir, [broken], rebuild=True).indexed == 1
+    with Engine(index_dir) as engine:
+        assert engine.searcher().doc_count() == 1 and engine.article("x") is not None
+    assert (index_dir / "README.md").read_text(encoding="utf-8") == "kept"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl", "docs", "ix"]
