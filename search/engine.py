@@ -110,10 +110,10 @@ class Engine:
             searcher = self.searcher()
             vocab = self.vocabulary()
             built = build(parsed, vocab) if parsed.clauses else None
-            query = built.query if built else wq.Every()
-            result = self._run(searcher, query, request, built)
-            if built and built.strict and result.total == 0:
-                relaxed = self._run(searcher, built.relaxed(), request, built)
+            query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
+            result = self._run(searcher, query, matching, request, built)
+            if built and built.relaxed_query and built.relaxed_matching and result.total == 0:
+                relaxed = self._run(searcher, built.relaxed_query, built.relaxed_matching, request, built)
                 if relaxed.total:
                     result, result.relaxed = relaxed, True
             result.ignored = parsed.ignored
@@ -122,7 +122,8 @@ class Engine:
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
-    def _run(self, searcher: Searcher, query: wq.Query, request: SearchRequest, built: BuiltQuery | None) -> SearchResult:
+    def _run(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
+             built: BuiltQuery | None) -> SearchResult:
         filters = facet_mod.filter_query(request)
         sortedby = _sort_facet(request.sort, scored=built is not None)
         page = searcher.search_page(
@@ -137,7 +138,7 @@ class Engine:
         results = page.results
         base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
         hits = [self._hit(h, built, sortedby is None) for h in page] if request.page <= page.pagecount else []
-        facets = facet_mod.count_facets(searcher, query, request, base)
+        facets = facet_mod.count_facets(searcher, matching, request, base)
         return SearchResult(request, page.total, hits, facets)
 
     def _hit(self, hit: WhooshHit, built: BuiltQuery | None, scored: bool) -> Hit:

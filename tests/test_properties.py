@@ -102,8 +102,8 @@ def test_query_builder_never_raises(engine: Engine, text: str) -> None:
     parsed = parse(normalize_query(text))
     if parsed.clauses:
         built = build(parsed, engine.vocabulary())
-        assert built.query is not None
-        built.relaxed()
+        assert built.query is not None and built.matching is not None
+        assert (built.relaxed_query is None) == (built.relaxed_matching is None)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

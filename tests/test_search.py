@@ -195,3 +195,8 @@ def test_new_generation_is_picked_up_without_reopening(tmp_path: Path) -> None:
 def test_scattered_matches_still_get_marked_snippets(engine: Engine) -> None:
     for hit in engine.search(SearchRequest(query="thu tuong", per_page=20)).hits:
         assert "<mark>" in hit.snippet, hit.id
+
+
+def test_an_accented_query_with_a_missing_word_is_relaxed_too(engine: Engine) -> None:
+    result = engine.search(SearchRequest(query="Lavrov đàm phán đàn tỳ bà xylophone"))
+    assert result.relaxed and "001_4ce8738a79631aa8" in [h.id for h in result.hits]

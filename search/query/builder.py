@@ -40,28 +40,14 @@ class Unit:
 
 @dataclass
 class BuiltQuery:
-    query: wq.Query
+    query: wq.Query  # what to rank by
+    matching: wq.Query  # matches the same articles without the scoring-only parts (facet counts)
     strict: bool  # every unit required (short query); the caller may relax it when nothing matches
+    relaxed_query: wq.Query | None = None  # any unit may be missing
+    relaxed_matching: wq.Query | None = None
     units: list[Unit] = field(default_factory=list)
     highlight: set[tuple[str, ...]] = field(default_factory=set)  # folded syllable sequences to mark
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
-
-    def relaxed(self) -> wq.Query:
-        return _relax(self.query)
-
-
-def _relax(q: wq.Query) -> wq.Query:
-    """The same query with any unit allowed to be missing (the top-level And becomes an Or)."""
-    if isinstance(q, wq.AndMaybe):
-        return wq.AndMaybe(_relax(q.a), q.b)
-    if isinstance(q, wq.And):
-        positives = [s for s in q.subqueries if not isinstance(s, wq.Not)]
-        negatives = [s for s in q.subqueries if isinstance(s, wq.Not)]
-        if negatives:  # the wrapper that adds NOT clauses: relax what it wraps
-            return wq.And([*(_relax(p) for p in positives), *negatives])
-        if len(positives) > 1:
-            return wq.Or(positives)
-    return q
 
 
 def _lower_syllables(text: str) -> list[str]:
@@ -270,21 +256,35 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     negatives: list[wq.Query] = []
     for clause in parsed.clauses:
         (negatives if isinstance(clause, Not) else positives).extend(builder.clause(clause, many))
-    strict = not many
     if not positives:
-        query: wq.Query = wq.Every() if negatives else wq.NullQuery
-        strict = False
-    elif strict:
-        query = wq.And(positives) if len(positives) > 1 else positives[0]
-        typed = "".join(s for u in builder.units for s in u.names[0])
-        if len(builder.exact) == len(positives) > 0 and has_diacritics(typed):
-            # Articles holding every word with the accents as typed come first, as a tier:
-            # folding finds the rest (dương for đường) but never outranks them.
-            query = wq.Or([wq.And(builder.exact, boost=EXACT_TIER), query])
-    else:  # long query: any word may match, BM25 ranks by how many rare words match
-        query = wq.Or(positives)
-    if builder.bonus and positives:
-        query = wq.AndMaybe(query, wq.Or(builder.bonus, boost=BONUS_WEIGHT))
-    if negatives:
-        query = wq.And([query, *negatives])
-    return BuiltQuery(query, strict, builder.units, builder.highlight, builder.prefixes)
+        everything: wq.Query = wq.And([wq.Every(), *negatives]) if negatives else wq.NullQuery
+        return BuiltQuery(everything, everything, False, units=builder.units, highlight=builder.highlight, prefixes=builder.prefixes)
+    strict = not many and len(positives) > 1
+    loose = wq.Or(positives) if len(positives) > 1 else positives[0]
+    core = wq.And(positives) if strict else loose
+    tier = None
+    typed = "".join(s for u in builder.units for s in u.names[0])
+    if not many and len(builder.exact) == len(positives) and has_diacritics(typed):
+        # Articles holding every word with the accents as typed come first, as a tier:
+        # folding finds the rest (dương for đường) but never outranks them.
+        tier = wq.And(builder.exact, boost=EXACT_TIER)
+
+    def ranked(base: wq.Query, tier: wq.Query | None) -> wq.Query:
+        q = base if tier is None else wq.Or([tier, base])
+        if builder.bonus:
+            q = wq.AndMaybe(q, wq.Or(builder.bonus, boost=BONUS_WEIGHT))
+        return wq.And([q, *negatives]) if negatives else q
+
+    def matching(base: wq.Query) -> wq.Query:
+        return wq.And([base, *negatives]) if negatives else base
+
+    return BuiltQuery(
+        query=ranked(core, tier),
+        matching=matching(core),
+        strict=strict,
+        relaxed_query=ranked(loose, None) if strict else None,
+        relaxed_matching=matching(loose) if strict else None,
+        units=builder.units,
+        highlight=builder.highlight,
+        prefixes=builder.prefixes,
+    )
