@@ -8,7 +8,6 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from search.highlight import mark_all
 from search.models import FacetValue, SearchRequest
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
