@@ -135,3 +135,13 @@ def test_rebuild_replaces_the_index_only_when_complete(tmp_path: Path) -> None:
         assert engine.searcher().doc_count() == 1 and engine.article("x") is not None
     assert (index_dir / "README.md").read_text(encoding="utf-8") == "kept"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl", "docs", "ix"]
+
+
+def test_corpus_holds_the_sample_archive_unchanged() -> None:
+    shared = CORPUS.parent.parent / "shared" / "archive"
+    if not shared.is_dir():
+        pytest.skip(f"the shared sample archive is not at {shared} (a fresh clone has only corpus/)")
+    originals = sorted(shared.glob("*.txt"))
+    assert [p.name for p in originals] == sorted(p.name for p in CORPUS.glob("*.txt"))
+    for original in originals:
+        assert (CORPUS / original.name).read_bytes() == original.read_bytes()
