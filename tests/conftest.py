@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from search.engine import Engine
 from search.indexer import index_paths
+from webapp.engine_access import close as close_engine
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"  # the five sample articles, unchanged
@@ -52,9 +53,7 @@ def app(sample_index: Path) -> Iterator[Flask]:
     app = create_app({"INDEX": sample_index, "ALLOWED_ORIGINS": ("http://127.0.0.1:9999",), "ADMIN_TOKEN": "s3cret",
                       "CORPUS": CORPUS})
     yield app
-    engine = app.extensions.get("vnsearch.engine")
-    if engine is not None:
-        engine.close()
+    close_engine(app)
 
 
 @pytest.fixture()

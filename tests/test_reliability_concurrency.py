@@ -23,6 +23,7 @@ from search.models import SearchRequest
 from tests.conftest import REPO
 from tests.test_reliability_corpus import synthetic_articles, write_jsonl
 from webapp import create_app
+from webapp.engine_access import close as close_engine
 
 MARKER = "Cập nhật khẩn"  # added to the title of updated articles; not in the corpus
 BASE = 120
@@ -187,9 +188,7 @@ def test_server_picks_up_admin_reindex_without_restart(tmp_path: Path) -> None:
             assert client.get("/healthz").get_json()["articles"] == expected(version)[0]
             assert client.get("/", query_string={"q": MARKER}).status_code == 200
     finally:
-        engine = app.extensions.get("vnsearch.engine")
-        if engine is not None:
-            engine.close()
+        close_engine(app)
 
 
 def test_concurrent_cli_indexers_do_not_corrupt_the_index(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 
 from search.indexer import index_paths
 from webapp import create_app
+from webapp.engine_access import close as close_engine
 
 HOSTILE_TITLE = '<script>alert("tiêu đề")</script> Đàm phán bí mật & "Kremlin"'
 HOSTILE_BODY = "\n".join([
@@ -110,9 +111,7 @@ def hostile_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hostile_app(hostile_index: Path) -> Iterator[Flask]:
     app = create_app({"INDEX": hostile_index, "ALLOWED_ORIGINS": (), "ADMIN_TOKEN": "", "CORPUS": hostile_index})
     yield app
-    engine = app.extensions.get("vnsearch.engine")
-    if engine is not None:
-        engine.close()
+    close_engine(app)
 
 
 @pytest.fixture()

@@ -34,6 +34,14 @@ def get_engine() -> Engine:
     return engine
 
 
+def close(app: Flask) -> None:
+    """Close the app's engine, if it was opened (tests, and servers shutting down)."""
+    engine = app.extensions.get(_KEY)
+    if engine is not None:
+        engine.close()
+        app.extensions[_KEY] = None
+
+
 def warm(app: Flask) -> None:
     """Open the index and load models before the first request (servers call this)."""
     with app.app_context():
@@ -43,4 +51,4 @@ def warm(app: Flask) -> None:
             pass  # pages will say so; the index may be built while the server runs
 
 
-__all__ = ["get_engine", "init_app", "warm", "IndexUnavailable"]
+__all__ = ["close", "get_engine", "init_app", "warm", "IndexUnavailable"]
