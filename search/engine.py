@@ -22,7 +22,7 @@ from search.index_store import open_index
 from search.metadata import country_name
 from search.models import ArticleView, Completion, Country, Hit, Official, SearchRequest, SearchResult
 from search.query.builder import BuiltQuery, build
-from search.query.parser import Text, parse
+from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import Vocabulary
 
 MAX_QUERY_CHARS = 1000
@@ -104,12 +104,10 @@ class Engine:
     # -- searching ---------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
-        text = normalize_query(request.query[:MAX_QUERY_CHARS])
-        parsed = parse(text)
         with self._lock:
             searcher = self.searcher()
             vocab = self.vocabulary()
-            built = build(parsed, vocab) if parsed.clauses else None
+            text, parsed, built = self._build(request.query)
             query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
             result = self._run(searcher, query, matching, request, built)
             if built and built.relaxed_query and built.relaxed_matching and result.total == 0:
@@ -121,6 +119,12 @@ class Engine:
                 result.suggestion = self._suggestion(built, vocab, searcher, text, result.total)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _build(self, query: str) -> tuple[str, ParsedQuery, BuiltQuery | None]:
+        """The normalised query text, what the lenient parser made of it, and its Whoosh query."""
+        text = normalize_query(query[:MAX_QUERY_CHARS])
+        parsed = parse(text)
+        return text, parsed, build(parsed, self.vocabulary()) if parsed.clauses else None
 
     def _run(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
              built: BuiltQuery | None) -> SearchResult:
@@ -198,11 +202,8 @@ class Engine:
 
     def highlight_text(self, text: str, query: str) -> str:
         """The whole text, escaped, with what `query` matches marked (the article page)."""
-        parsed = parse(normalize_query(query[:MAX_QUERY_CHARS]))
-        if not parsed.clauses:
-            return mark_all(text, set())
-        built = build(parsed, self.vocabulary())
-        return mark_all(text, built.highlight, built.prefixes)
+        built = self._build(query)[2]
+        return mark_all(text, built.highlight, built.prefixes) if built else mark_all(text, set())
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[Hit]:
         """Related articles by Whoosh's more-like-this over the body's words."""
@@ -251,9 +252,9 @@ class Engine:
         head_text = ""
         with self._lock:  # a reader is closed when the next generation arrives: use it under the lock
             reader = self.searcher().reader()
-            terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", stem)]
+            terms = _expand(reader, stem)
             if not terms and head:
-                terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", last)]
+                terms = _expand(reader, last)
                 head_text = " ".join(head) + " "
         # folded terms ("dam_phan") stand for their most used accented form ("đàm_phán")
         shown = dict.fromkeys(vocab.best_accented.get(t, t) if fold(t) == t else t for t in terms)
@@ -273,6 +274,11 @@ class Engine:
                 facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
                 self._stats = (self._generation, {"articles": self.doc_count(), "facets": facets})
             return self._stats[1]
+
+
+def _expand(reader: Any, prefix: str) -> list[str]:
+    """Words of the body field starting with `prefix` (Whoosh yields bytes or str by version)."""
+    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", prefix)]
 
 
 def _sort_facet(sort: str, scored: bool) -> sorting.FacetType | None:

@@ -17,8 +17,8 @@ from whoosh.searching import Searcher
 
 from search.metadata import country_name
 from search.models import FacetValue, SearchRequest
+from search.schema import UNDATED
 
-UNDATED = "undated"
 FACET_NAMES = ("country", "official", "source", "date")
 MAX_VALUES = 50
 

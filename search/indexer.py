@@ -28,9 +28,8 @@ from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
 from search.query.vocabulary import Vocabulary
-from search.schema import PIPELINE_VERSION
+from search.schema import PIPELINE_VERSION, UNDATED
 
-UNDATED = "undated"
 COMMIT_EVERY = 2000
 BATCH = 64  # articles handed to the workers at a time
 PARALLEL_FROM = 40  # below this many articles, worker start-up (pyvi load) costs more than it saves

@@ -18,6 +18,8 @@ PIPELINE_VERSION = "1"
 
 TITLE_BOOST = 2.5
 
+UNDATED = "undated"  # the `month` value of an article without a full date (a facet bucket)
+
 WORD_FIELDS = ("title", "body")
 SYLLABLE_FIELDS = ("title_syl", "body_syl")
 FIELD_OF_SYLLABLES = {"title": "title_syl", "body": "body_syl"}
@@ -38,7 +40,7 @@ def build_schema() -> Schema:
         meta=STORED(),  # JSON: countries and officials with labels, for display
         date=ID(stored=True),  # ArticleDate.iso(), "" when undated
         date_key=ID(sortable=True),  # "YYYY-MM-DD" ("00" for an unknown day); "" when no full year
-        month=ID(sortable=True),  # facet value: "2022-01" or "undated"
+        month=ID(sortable=True),  # facet value: "2022-01" or UNDATED
         dated=ID(sortable=True),  # "1"/"0": keeps undated articles last in either sort order
         source=ID(stored=True, sortable=True),
         country=KEYWORD(commas=True, scorable=False),  # for filtering
