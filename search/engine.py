@@ -11,12 +11,15 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import EmptyIndexError
 from whoosh.scoring import BM25F
-from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
+import numpy as np
+
+from search import evaluate
 from search import facets as facet_mod
 from search.analysis import fold, has_diacritics, normalize_query
 from search.analysis.segmenter import warm_up
+from search.docarrays import DocArrays
 from search.highlight import mark_all, snippet
 from search.index_store import open_index
 from search.metadata import country_name
@@ -43,8 +46,10 @@ def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, 
 class Engine:
     """An open index with a searcher kept current: a new generation is picked up on the next call."""
 
-    def __init__(self, index_dir: Path) -> None:
+    def __init__(self, index_dir: Path, arrays: bool = True) -> None:
+        """`arrays=False` ranks and counts with Whoosh's matchers only (slower; for comparison)."""
         self.index_dir = index_dir
+        self.use_arrays = arrays
         self.ix = open_index(index_dir)
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
@@ -52,6 +57,7 @@ class Engine:
         self._vocab: Vocabulary | None = None
         self._vocab_generation: tuple[int, float] | None = None
         self._stats: tuple[tuple[int, float], dict[str, Any]] | None = None
+        self._arrays: DocArrays | None = None
 
     # -- index generations -------------------------------------------------------------
     def searcher(self) -> Searcher:
@@ -66,6 +72,7 @@ class Engine:
                 if self._searcher is None or latest != self._generation:
                     old, self._searcher = self._searcher, self.ix.searcher(weighting=BM25F())
                     self._generation = latest
+                    self._arrays = None
                     if old is not None:
                         old.close()
             except (OSError, EmptyIndexError):
@@ -74,6 +81,14 @@ class Engine:
                 # a commit or a rebuild is swapping files right now: keep serving the generation
                 # we have, and look again on the next call
             return self._searcher
+
+    def arrays(self) -> DocArrays:
+        """The numpy columns of the searcher in use, loaded once per generation (never swaps it)."""
+        with self._lock:
+            searcher = self._searcher or self.searcher()
+            if self._arrays is None or self._arrays.searcher is not searcher:
+                self._arrays = DocArrays.load(searcher)
+            return self._arrays
 
     def vocabulary(self) -> Vocabulary:
         """The vocabulary of the searcher in use (never swaps it: a caller may hold it)."""
@@ -88,6 +103,7 @@ class Engine:
         """Load pyvi, the searcher and the vocabulary now, not on the first request."""
         warm_up()
         self.vocabulary()
+        self.arrays()
 
     def __enter__(self) -> Engine:
         return self
@@ -128,6 +144,50 @@ class Engine:
 
     def _run(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
              built: BuiltQuery | None) -> SearchResult:
+        if self.use_arrays:
+            try:
+                return self._run_arrays(searcher, query, request, built)
+            except evaluate.Unsupported:
+                pass
+        return self._run_matchers(searcher, query, matching, request, built)
+
+    def _run_arrays(self, searcher: Searcher, query: wq.Query, request: SearchRequest,
+                    built: BuiltQuery | None) -> SearchResult:
+        """The fast path: rank, filter, sort and count on numpy arrays (search/evaluate.py)."""
+        arrays = self.arrays()
+        filters = facet_mod.array_filters(arrays, request)
+        need = request.page * request.per_page
+        if built is None:
+            ranked = evaluate.Scored(arrays.alive.copy(), np.zeros(arrays.size))
+        else:
+            ranked = evaluate.rank(arrays, searcher, query, need)
+        matched = ranked.mask & arrays.alive
+        selected = matched.copy()
+        for mask in filters.values():
+            selected &= mask
+        total = int(selected.sum())
+        scored = built is not None and request.sort not in ("newest", "oldest")
+        docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, need)
+        start = (request.page - 1) * request.per_page
+        hits = [self._hit(searcher.stored_fields(int(d)), built, float(ranked.score[d]) if scored else None)
+                for d in docs[start:need]]
+        return SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request))
+
+    @staticmethod
+    def _ordered(arrays: DocArrays, mask: np.ndarray, score: np.ndarray, sort: str, scored: bool, need: int) -> np.ndarray:
+        """Dated articles first in both date orders, undated after; unscored browsing by id."""
+        keyed = arrays.keyed
+        if sort == "newest":
+            return evaluate.order_by_keys(mask, [-keyed["dated"].codes, -keyed["date_key"].codes], need)
+        if sort == "oldest":
+            return evaluate.order_by_keys(mask, [-keyed["dated"].codes, keyed["date_key"].codes], need)
+        if scored:
+            return evaluate.order_by_score(mask, score, need)
+        return evaluate.order_by_keys(mask, [keyed["id"].codes], need)
+
+    def _run_matchers(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
+                      built: BuiltQuery | None) -> SearchResult:
+        """Whoosh's own matchers and facets, for queries the array path does not handle."""
         filters = facet_mod.filter_query(request)
         sortedby = _sort_facet(request.sort, scored=built is not None)
         page = searcher.search_page(
@@ -141,12 +201,12 @@ class Engine:
         )
         results = page.results
         base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
-        hits = [self._hit(h, built, sortedby is None) for h in page] if request.page <= page.pagecount else []
+        scored = sortedby is None
+        hits = [self._hit(h.fields(), built, h.score if scored else None) for h in page] if request.page <= page.pagecount else []
         facets = facet_mod.count_facets(searcher, matching, request, base)
         return SearchResult(request, page.total, hits, facets)
 
-    def _hit(self, hit: WhooshHit, built: BuiltQuery | None, scored: bool) -> Hit:
-        stored = hit.fields()
+    def _hit(self, stored: dict[str, Any], built: BuiltQuery | None, score: float | None) -> Hit:
         countries, officials = _meta(stored)
         seqs, prefixes = (built.highlight, built.prefixes) if built else (set(), set())
         return Hit(
@@ -159,7 +219,7 @@ class Engine:
             countries=countries,
             officials=officials,
             snippet=snippet(stored.get("body", ""), seqs, prefixes),
-            score=round(hit.score, 4) if scored and hit.score is not None else None,
+            score=round(score, 4) if score is not None else None,
         )
 
     def _suggestion(self, built: BuiltQuery, vocab: Vocabulary, searcher: Searcher, text: str, total: int) -> str | None:
@@ -213,7 +273,7 @@ class Engine:
             if docnum is None:
                 return []
             results = searcher.more_like(docnum, "body", top=count, numterms=20)
-            return [self._hit(h, None, True) for h in results]
+            return [self._hit(h.fields(), None, h.score) for h in results]
 
     def complete(self, prefix: str, limit: int = 8) -> list[Completion]:
         """Completions for a search box: countries and officials by name, then index words, then titles."""

@@ -11,9 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
+
+from search.docarrays import DocArrays, Keyed, MultiKeyed
 
 from search.metadata import country_name
 from search.models import FacetValue, SearchRequest
@@ -81,6 +84,10 @@ class FacetSpec:
             return ListFacet(self.column)
         return sorting.FieldFacet(self.field, maptype=sorting.Count)
 
+    def arrays(self, arrays: DocArrays) -> Keyed | MultiKeyed:
+        """The same values as numpy arrays (see array_filters and array_counts)."""
+        return arrays.multi[self.column] if self.column else arrays.keyed[self.field]
+
 
 SPECS = {
     "country": FacetSpec("country", "country", "country_list", country_name),
@@ -129,6 +136,33 @@ def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def array_filters(arrays: DocArrays, request: SearchRequest) -> dict[str, np.ndarray]:
+    """Each active filter as a document mask, by facet name (the same filters as filter_query)."""
+    masks = {name: SPECS[name].arrays(arrays).mask(values) for name, values in selections(request).items() if values}
+    if request.date_from or request.date_to:
+        low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
+        high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
+        keys = arrays.keyed["date_key"]  # sorted values: a range of codes is a range of dates
+        first = int(np.searchsorted(keys.values, low, side="left"))
+        last = int(np.searchsorted(keys.values, high, side="right"))
+        masks["date"] = (keys.codes >= first) & (keys.codes < last)
+    return masks
+
+
+def array_counts(arrays: DocArrays, matched: np.ndarray, filters: Mapping[str, np.ndarray],
+                 request: SearchRequest) -> dict[str, list[FacetValue]]:
+    """Facet values for display: each facet counted under every filter but its own."""
+    chosen = selections(request)
+    out: dict[str, list[FacetValue]] = {}
+    for name in FACET_NAMES:
+        mask = matched.copy()
+        for other, filter_mask in filters.items():
+            if other != name:
+                mask &= filter_mask
+        out[name] = _values(name, SPECS[name].arrays(arrays).counts(mask), set(chosen.get(name, ())))
+    return out
 
 
 def groupedby(names: list[str]) -> sorting.Facets:

@@ -23,6 +23,7 @@ UNDATED = "undated"  # the `month` value of an article without a full date (a fa
 WORD_FIELDS = ("title", "body")
 SYLLABLE_FIELDS = ("title_syl", "body_syl")
 FIELD_OF_SYLLABLES = {"title": "title_syl", "body": "body_syl"}
+SCORED_FIELDS = WORD_FIELDS + SYLLABLE_FIELDS  # the fields queries rank by (BM25F needs their lengths)
 
 
 def build_schema() -> Schema:

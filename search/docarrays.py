@@ -1,0 +1,238 @@
+"""One index generation's per-document columns as numpy arrays, and its postings on demand.
+
+Whoosh walks matchers and columns one document at a time in Python, which made a common word
+(13,000 of 35,000 articles) cost most of a second to rank and count. Here the same data, read
+once per searcher generation, becomes flat arrays, so counting a facet or filtering by one is a
+single vectorised operation (see search/evaluate.py for the ranking side).
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.searching import Searcher
+
+from search.schema import SCORED_FIELDS
+
+POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
+PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions, as masks (one byte per document)
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """A single-valued column: each document's value as a code into `values` (sorted)."""
+
+    values: list[str]
+    codes: np.ndarray  # int32, one per document
+
+    def mask(self, wanted: Iterable[str]) -> np.ndarray:
+        return np.isin(self.codes, self._codes_of(wanted))
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        return _nonzero(self.values, np.bincount(self.codes[mask], minlength=len(self.values)))
+
+    def _codes_of(self, wanted: Iterable[str]) -> list[int]:
+        index = {v: i for i, v in enumerate(self.values)}
+        return [index[w] for w in wanted if w in index]
+
+
+@dataclass(frozen=True)
+class MultiKeyed:
+    """A multi-valued column as (document, value code) pairs."""
+
+    values: list[str]
+    docs: np.ndarray  # int32 document numbers, one per pair
+    codes: np.ndarray  # int32 value codes, one per pair
+    size: int
+
+    def mask(self, wanted: Iterable[str]) -> np.ndarray:
+        index = {v: i for i, v in enumerate(self.values)}
+        chosen = np.isin(self.codes, [index[w] for w in wanted if w in index])
+        out = np.zeros(self.size, dtype=bool)
+        out[self.docs[chosen]] = True
+        return out
+
+    def counts(self, mask: np.ndarray) -> dict[str, int]:
+        return _nonzero(self.values, np.bincount(self.codes[mask[self.docs]], minlength=len(self.values)))
+
+
+def _nonzero(values: list[str], counts: np.ndarray) -> dict[str, int]:
+    return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+
+
+@dataclass(frozen=True)
+class Postings:
+    docs: np.ndarray  # int32 global document numbers, ascending
+    weights: np.ndarray  # float64 term weights (frequency x field boost)
+
+
+class DocArrays:
+    """Arrays for one searcher generation. Build with `DocArrays.load(searcher)`."""
+
+    def __init__(self, searcher: Searcher, leaves: list[tuple[Any, int]], alive: np.ndarray,
+                 lengths: dict[str, np.ndarray], keyed: dict[str, Keyed], multi: dict[str, MultiKeyed]) -> None:
+        self.searcher = searcher
+        self.leaves = leaves  # (segment reader, first document number)
+        self.size = len(alive)
+        self.alive = alive
+        self.lengths = lengths
+        self.keyed = keyed
+        self.multi = multi
+        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._cached_entries = 0
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+
+    @classmethod
+    def load(cls, searcher: Searcher) -> DocArrays:
+        leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers() if s.reader().doc_count_all()]
+        size = searcher.reader().doc_count_all()
+        alive = np.ones(size, dtype=bool)
+        for reader, offset in leaves:
+            if reader.has_deletions():
+                count = reader.doc_count_all()
+                alive[offset:offset + count] = False
+                alive[offset + np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        lengths = {f: _lengths(leaves, size, f) for f in SCORED_FIELDS}
+        keyed = {c: _keyed(_column(leaves, size, c)) for c in ("source", "month", "id", "date_key", "dated")}
+        multi = {c: _multi(_column(leaves, size, c), size) for c in ("country_list", "official_list")}
+        return cls(searcher, leaves, alive, lengths, keyed, multi)
+
+    # -- postings ----------------------------------------------------------------------
+    def postings(self, field: str, term: str) -> Postings:
+        """A term's documents and weights across segments, deleted documents included."""
+        key = (field, term)
+        found = self._postings.get(key)
+        if found is not None:
+            self._postings.move_to_end(key)
+            return found
+        parts = [(docs + offset, weights) for reader, offset in self.leaves
+                 for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
+        found = Postings(
+            np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32),
+            np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float64),
+        )
+        self._remember(key, found)
+        return found
+
+    def _remember(self, key: tuple[str, str], postings: Postings) -> None:
+        self._postings[key] = postings
+        self._cached_entries += len(postings.docs)
+        while self._cached_entries > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
+            _, old = self._postings.popitem(last=False)
+            self._cached_entries -= len(old.docs)
+
+    def positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
+        """(document, positions of `term` in `field`) for each of `docs` (ascending) that has it."""
+        for reader, offset in self.leaves:
+            local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
+            if not len(local) or (field, term) not in reader:
+                continue
+            for docnum, found in _positions_in(_unfiltered(reader.postings(field, term)), local):
+                yield offset + docnum, found
+
+    def cached_phrase(self, field: str, words: tuple[str, ...]) -> np.ndarray | None:
+        """A phrase's documents, if checked on every candidate earlier in this generation."""
+        found = self._phrases.get((field, words))
+        if found is not None:
+            self._phrases.move_to_end((field, words))
+        return found
+
+    def remember_phrase(self, field: str, words: tuple[str, ...], mask: np.ndarray) -> None:
+        self._phrases[(field, words)] = mask
+        while len(self._phrases) > PHRASE_CACHE_ENTRIES:
+            self._phrases.popitem(last=False)
+
+
+def _positions_in(matcher: Any, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
+    """Walk the term's postings block by block, decoding positions only for `docs` (ascending)."""
+    decode = matcher.format.decoder("positions")
+    if not (hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block")):
+        for docnum in docs.tolist():
+            if not matcher.is_active():
+                return
+            matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                yield docnum, set(matcher.value_as("positions"))
+        return
+    start = 0
+    while matcher.is_active() and start < len(docs):
+        end = int(np.searchsorted(docs, matcher.block_max_id(), side="right"))
+        if end > start:  # some wanted documents may be in this block: look them up in its ids
+            matcher._read_ids()
+            ids = np.asarray(matcher._ids)
+            wanted = docs[start:end]
+            at = np.minimum(np.searchsorted(ids, wanted), len(ids) - 1)
+            present = np.flatnonzero(ids[at] == wanted)
+            if len(present):
+                matcher._read_values()
+                for k in present.tolist():
+                    yield int(wanted[k]), set(decode(matcher._values[at[k]]))
+            start = end
+        matcher._next_block()
+
+
+def _unfiltered(matcher: Any) -> Any:
+    """The codec's own matcher: deleted documents are masked out by `alive` instead."""
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _read_postings(reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
+    if (field, term) not in reader:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
+    matcher = _unfiltered(reader.postings(field, term))
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
+        # whoosh3's block matcher: take each block's decoded arrays whole, not posting by posting
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64)
+
+
+def _lengths(leaves: list[tuple[Any, int]], size: int, field: str) -> np.ndarray:
+    """Each document's length in `field`, as Whoosh's scorer sees it (decoded from one byte)."""
+    out = np.zeros(size, dtype=np.float64)
+    for reader, offset in leaves:
+        length_of = reader._perdoc.doc_field_length_reader(field, 0)  # the codec's per-document lengths
+        count = reader.doc_count_all()
+        out[offset:offset + count] = np.fromiter((length_of(d) or 0 for d in range(count)), dtype=np.float64, count=count)
+    return out
+
+
+def _column(leaves: list[tuple[Any, int]], size: int, name: str) -> list[str]:
+    values = [""] * size
+    for reader, offset in leaves:
+        if not reader.has_column(name):
+            continue
+        column = reader.column_reader(name)
+        for d in range(reader.doc_count_all()):
+            value = column[d]
+            values[offset + d] = value.decode("utf-8") if isinstance(value, bytes) else (value or "")
+    return values
+
+
+def _keyed(values: list[str]) -> Keyed:
+    uniques, codes = np.unique(np.array(values, dtype=object), return_inverse=True)
+    return Keyed([str(u) for u in uniques], codes.astype(np.int32))
+
+
+def _multi(values: list[str], size: int) -> MultiKeyed:
+    pairs = [(d, v) for d, joined in enumerate(values) if joined for v in joined.split("\t") if v]
+    uniques = sorted({v for _, v in pairs})
+    index = {v: i for i, v in enumerate(uniques)}
+    docs = np.array([d for d, _ in pairs], dtype=np.int32)
+    codes = np.array([index[v] for _, v in pairs], dtype=np.int32)
+    return MultiKeyed(uniques, docs, codes, size)
