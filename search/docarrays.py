@@ -206,7 +206,12 @@ def _lengths(leaves: list[tuple[Any, int]], size: int, field: str) -> np.ndarray
     """Each document's length in `field`, as Whoosh's scorer sees it (decoded from one byte)."""
     out = np.zeros(size, dtype=np.float64)
     for reader, offset in leaves:
-        length_of = reader._perdoc.doc_field_length_reader(field, 0)  # the codec's per-document lengths
+        per_doc = getattr(reader, "_perdoc", None)  # whoosh3's fast accessor, else the 2.7 API
+        if per_doc is not None and hasattr(per_doc, "doc_field_length_reader"):
+            length_of = per_doc.doc_field_length_reader(field, 0)
+        else:
+            def length_of(docnum: int, reader: Any = reader) -> int:
+                return reader.doc_field_length(docnum, field, 0)
         count = reader.doc_count_all()
         out[offset:offset + count] = np.fromiter((length_of(d) or 0 for d in range(count)), dtype=np.float64, count=count)
     return out

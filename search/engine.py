@@ -7,13 +7,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import EmptyIndexError
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
-
-import numpy as np
 
 from search import evaluate
 from search import facets as facet_mod
@@ -23,7 +22,15 @@ from search.docarrays import DocArrays
 from search.highlight import mark_all, snippet
 from search.index_store import open_index
 from search.metadata import country_name
-from search.models import ArticleView, Completion, Country, Hit, Official, SearchRequest, SearchResult
+from search.models import (
+    ArticleView,
+    Completion,
+    Country,
+    Hit,
+    Official,
+    SearchRequest,
+    SearchResult,
+)
 from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import Vocabulary

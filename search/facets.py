@@ -17,7 +17,6 @@ from whoosh import sorting
 from whoosh.searching import Searcher
 
 from search.docarrays import DocArrays, Keyed, MultiKeyed
-
 from search.metadata import country_name
 from search.models import FacetValue, SearchRequest
 from search.schema import UNDATED
