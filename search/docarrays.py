@@ -19,7 +19,7 @@ from whoosh.searching import Searcher
 from search.schema import SCORED_FIELDS
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
-PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions, as masks (one byte per document)
+PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a byte per document each)
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class DocArrays:
         self.multi = multi
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached_entries = 0
-        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     @classmethod
     def load(cls, searcher: Searcher) -> DocArrays:
@@ -134,17 +134,16 @@ class DocArrays:
             for docnum, found in _positions_in(_unfiltered(reader.postings(field, term)), local):
                 yield offset + docnum, found
 
-    def cached_phrase(self, field: str, words: tuple[str, ...]) -> np.ndarray | None:
-        """A phrase's documents, if checked on every candidate earlier in this generation."""
-        found = self._phrases.get((field, words))
-        if found is not None:
-            self._phrases.move_to_end((field, words))
+    def phrase_checks(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """(documents checked so far, those that hold the phrase): positions are read once."""
+        key = (field, words)
+        found = self._phrases.get(key)
+        if found is None:
+            found = self._phrases[key] = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
+            while len(self._phrases) > PHRASE_CACHE_ENTRIES:
+                self._phrases.popitem(last=False)
+        self._phrases.move_to_end(key)
         return found
-
-    def remember_phrase(self, field: str, words: tuple[str, ...], mask: np.ndarray) -> None:
-        self._phrases[(field, words)] = mask
-        while len(self._phrases) > PHRASE_CACHE_ENTRIES:
-            self._phrases.popitem(last=False)
 
 
 def _positions_in(matcher: Any, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:

@@ -138,17 +138,18 @@ class _Evaluator:
     def _phrase(self, q: wq.Phrase, optional: bool) -> Scored:
         words = tuple(q.words)
         terms = [self._term(q.fieldname, w, 1.0) for w in words]
-        mask = self.arrays.cached_phrase(q.fieldname, words)
-        if mask is None:
-            candidates = np.logical_and.reduce([t.mask for t in terms]) & self.arrays.alive
-            if optional:  # a bonus: checked on the best candidates of the first pass only
-                if self.rerank is None:
-                    self.skipped_phrases = True
-                    return self._empty()
-                mask = self._verified(q.fieldname, words, candidates & self.rerank)
-            else:
-                mask = self._verified(q.fieldname, words, candidates)
-                self.arrays.remember_phrase(q.fieldname, words, mask)
+        candidates = np.logical_and.reduce([t.mask for t in terms]) & self.arrays.alive
+        if optional:  # a bonus: checked on the best candidates of the first pass only
+            if self.rerank is None:
+                self.skipped_phrases = True
+                return self._empty()
+            candidates &= self.rerank
+        checked, found = self.arrays.phrase_checks(q.fieldname, words)
+        unchecked = candidates & ~checked
+        if unchecked.any():
+            found |= self._verified(q.fieldname, words, unchecked)
+            checked |= unchecked
+        mask = found & candidates
         return Scored(mask, np.sum([t.score for t in terms], axis=0) * mask * q.boost)
 
     def _verified(self, field: str, words: tuple[str, ...], candidates: np.ndarray) -> np.ndarray:

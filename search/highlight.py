@@ -38,9 +38,22 @@ def _fold_char(ch: str) -> str:
     return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
 
 
+class _FoldTable(dict[int, str]):
+    """str.translate's table, filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < 65536:  # bounded, whatever characters a hostile text brings
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def folded_view(text: str) -> str:
     """Lowercase, diacritic-free text of exactly the same length (offsets carry over)."""
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=512)
