@@ -19,6 +19,7 @@ from whoosh.searching import Searcher
 from search.schema import SCORED_FIELDS
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
+RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
 PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a byte per document each)
 
 
@@ -84,6 +85,7 @@ class DocArrays:
         self.multi = multi
         self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._cached_entries = 0
+        self.ranked: OrderedDict[Any, Any] = OrderedDict()  # query -> its ranking (search/evaluate.py)
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     @classmethod

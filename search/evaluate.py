@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.docarrays import DocArrays
+from search.docarrays import RANKED_CACHE_ENTRIES, DocArrays
 from search.schema import FIELD_OF_SYLLABLES
 
 WORD_FIELD_OF = {syllables: words for words, syllables in FIELD_OF_SYLLABLES.items()}
@@ -38,12 +38,27 @@ class Scored:
 
 
 def rank(arrays: DocArrays, searcher: Searcher, query: wq.Query, need: int) -> Scored:
-    """Every matching document with its score; scoring-only phrases checked on the top ones."""
+    """Every matching document with its score, remembered for this generation: the next page,
+    another sort or a facet click on the same query skips ranking (queries compare by value)."""
+    depth = max(RERANK_CANDIDATES, need)
+    found = arrays.ranked.get(query)
+    if found is not None and found[0] >= depth:
+        arrays.ranked.move_to_end(query)
+        return found[1]
+    result = _rank(arrays, searcher, query, depth)
+    arrays.ranked[query] = (depth, result)
+    while len(arrays.ranked) > RANKED_CACHE_ENTRIES:
+        arrays.ranked.popitem(last=False)
+    return result
+
+
+def _rank(arrays: DocArrays, searcher: Searcher, query: wq.Query, depth: int) -> Scored:
+    """Scoring-only phrases are checked on the `depth` best documents of a first pass."""
     first = _Evaluator(arrays, searcher, rerank=None)
     result = first.run(query, optional=False)
     if not first.skipped_phrases:
         return result
-    candidates = top_mask(result.mask & arrays.alive, result.score, max(RERANK_CANDIDATES, need))
+    candidates = top_mask(result.mask & arrays.alive, result.score, depth)
     second = _Evaluator(arrays, searcher, rerank=candidates).run(query, optional=False)
     return Scored(result.mask, np.where(candidates, second.score, result.score))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -27,7 +27,14 @@ def _url(args: MultiDict[str, str], **changes: Any) -> str:
     for key, value in changes.items():
         params.setlist(key, [] if value is None else (value if isinstance(value, list) else [str(value)]))
     query = urlencode([(k, v) for k, v in params.items(multi=True) if v != ""])
-    return url_for("pages.index") + ("?" + query if query else "")
+    return _index_url() + ("?" + query if query else "")
+
+
+def _index_url() -> str:
+    """url_for("pages.index"), once per request: a page builds a link for every facet value."""
+    if "index_url" not in g:
+        g.index_url = url_for("pages.index")
+    return str(g.index_url)
 
 
 def _toggle(args: MultiDict[str, str], name: str, value: FacetValue) -> str:
@@ -71,7 +78,7 @@ def pagination(args: MultiDict[str, str], page: int, pages: int) -> list[dict[st
             items.append({"number": number - 1, "gap": True})
         params = MultiDict(args)
         params.setlist("page", [str(number)])
-        items.append({"number": number, "url": url_for("pages.index") + "?" + urlencode(list(params.items(multi=True))),
+        items.append({"number": number, "url": _index_url() + "?" + urlencode(list(params.items(multi=True))),
                       "current": number == page, "gap": False})
     return items
 
