@@ -240,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     page95 = percentile(timings["page"], 95)
     api95 = percentile(timings["api"], 95)
     print("\ntargets:")
-    print(f"  page p50 / FTS5 bare p50: {page50:.1f} / {fts50:.2f} ms = {page50 / fts50:.0f}x "
+    print(f"  page p50 / FTS5 bare p50: {page50:.1f} / {fts50:.2f} ms = {page50 / fts50:.2f}x "
           f"(target <= {TARGET_PAGE_VS_FTS5}x) {verdict(page50 <= TARGET_PAGE_VS_FTS5 * fts50)}")
     print(f"  p95: page {page95:.1f} ms, api {api95:.1f} ms (target < {TARGET_P95_MS} ms) "
           f"{verdict(max(page95, api95) < TARGET_P95_MS)}")

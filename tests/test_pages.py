@@ -33,6 +33,17 @@ def test_clicking_a_country_facet_filters(client: FlaskClient) -> None:
         assert "Anh" in title_block
 
 
+def test_facet_links_toggle_one_value_and_keep_the_rest(client: FlaskClient) -> None:
+    """Each link adds or removes its own value, keeps every other parameter, and drops the page."""
+    html = page(client, "/?q=Nga&country=RU&sort=newest&page=1")
+    links = {value: unescape(href) for href, value in
+             re.findall(r'<a href="([^"]+)" class="facet-link[^"]*" data-value="([^"]+)"', html)}
+    assert links["RU"] == "/?q=Nga&sort=newest"  # selected: removed
+    assert links["GB"] == "/?q=Nga&country=RU&country=GB&sort=newest"  # added beside RU
+    source = next(v for v, href in links.items() if "source=" in href)
+    assert links[source].startswith("/?q=Nga&country=RU&sort=newest&source=")
+
+
 def test_unaccented_query_offers_did_you_mean(client: FlaskClient) -> None:
     html = page(client, "/?q=thu+tuong")
     assert "Có phải bạn muốn tìm" in html and "thủ tướng" in html

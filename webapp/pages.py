@@ -37,10 +37,22 @@ def _index_url() -> str:
     return str(g.index_url)
 
 
-def _toggle(args: MultiDict[str, str], name: str, value: FacetValue) -> str:
+def _toggle_urls(args: MultiDict[str, str], name: str, values: list[FacetValue]) -> list[str]:
+    """Each value's toggle URL: as _url(args, name=<values with this one flipped>), but with the
+    other parameters encoded once for the whole facet (a page links a hundred values)."""
+    keys = list(dict.fromkeys(k for k in args if k != "page"))
+    if name not in keys:
+        keys.append(name)  # MultiDict.setlist appends a new key; params stay grouped by key
+    at = keys.index(name)
+    groups = [urlencode([(k, v) for v in args.getlist(k) if v != ""]) for k in keys]
     current = args.getlist(name)
-    values = [v for v in current if v != value.value] if value.selected else [*current, value.value]
-    return _url(args, **{name: values})
+    urls = []
+    for value in values:
+        chosen = [v for v in current if v != value.value] if value.selected else [*current, value.value]
+        parts = [*groups[:at], urlencode([(name, v) for v in chosen if v != ""]), *groups[at + 1:]]
+        query = "&".join(p for p in parts if p)
+        urls.append(_index_url() + ("?" + query if query else ""))
+    return urls
 
 
 def facet_view(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -> list[dict[str, Any]]:
@@ -49,7 +61,7 @@ def facet_view(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -
         {
             "name": name,
             "title": title,
-            "values": [{"value": v, "toggle_url": _toggle(args, name, v)} for v in facets.get(name, [])],
+            "values": [{"value": v, "toggle_url": url} for v, url in zip(facets.get(name, []), _toggle_urls(args, name, facets.get(name, [])))],
             "visible": VISIBLE_VALUES,
         }
         for name, title in FACET_TITLES.items()
