@@ -273,14 +273,24 @@ class Engine:
         return mark_all(text, built.highlight, built.prefixes) if built else mark_all(text, set())
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[Hit]:
-        """Related articles by Whoosh's more-like-this over the body's words."""
+        """Related articles: Whoosh's more-like-this (its 20 key terms of the body, OR-ed),
+        ranked on the arrays like a search."""
         with self._lock:
             searcher = self.searcher()
             docnum = searcher.document_number(id=article_id)
             if docnum is None:
                 return []
-            results = searcher.more_like(docnum, "body", top=count, numterms=20)
-            return [self._hit(h.fields(), None, h.score) for h in results]
+            if not self.use_arrays:
+                results = searcher.more_like(docnum, "body", top=count, numterms=20)
+                return [self._hit(h.fields(), None, h.score) for h in results]
+            terms = searcher.key_terms([docnum], "body", numterms=20, normalize=False)  # as more_like
+            query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
+            arrays = self.arrays()
+            ranked = evaluate.rank(arrays, searcher, query, count)
+            others = ranked.mask & arrays.alive
+            others[docnum] = False
+            docs = evaluate.order_by_score(others, ranked.score, count)
+            return [self._hit(searcher.stored_fields(int(d)), None, float(ranked.score[d])) for d in docs]
 
     def complete(self, prefix: str, limit: int = 8) -> list[Completion]:
         """Completions for a search box: countries and officials by name, then index words, then titles."""
@@ -307,9 +317,18 @@ class Engine:
         sylls = [fold(s) for s in text.split()]
         parts: list[wq.Query] = [wq.Term("title_syl", s) for s in sylls[:-1]]
         parts.append(wq.Prefix("title_syl", sylls[-1]))
+        query = wq.And(parts)
         with self._lock:
-            results = self.searcher().search(wq.And(parts), limit=count)
-            return [Completion(hit["title"], "title") for hit in results]
+            searcher = self.searcher()
+            if self.use_arrays:
+                try:
+                    arrays = self.arrays()
+                    ranked = evaluate.rank(arrays, searcher, query, count)
+                    docs = evaluate.order_by_score(ranked.mask & arrays.alive, ranked.score, count)
+                    return [Completion(searcher.stored_fields(int(d))["title"], "title") for d in docs]
+                except evaluate.Unsupported:  # a one-letter prefix: thousands of words
+                    pass
+            return [Completion(hit["title"], "title") for hit in searcher.search(query, limit=count)]
 
     def _complete_terms(self, text: str, limit: int) -> list[Completion]:
         words = text.split()

@@ -70,8 +70,22 @@ def _assert_same(index_dir: Path, queries: list[str]) -> int:
     return compared
 
 
+def _assert_same_related(index_dir: Path) -> None:
+    with Engine(index_dir) as fast, Engine(index_dir, arrays=False) as whoosh:
+        for hit in whoosh.search(SearchRequest(per_page=20)).hits:
+            ours = [(h.id, h.score) for h in fast.more_like_this(hit.id)]
+            assert ours == [(h.id, h.score) for h in whoosh.more_like_this(hit.id)], hit.id
+
+
+def test_title_completions_as_whoosh(baomoi_index: Path) -> None:
+    with Engine(baomoi_index) as fast, Engine(baomoi_index, arrays=False) as whoosh:
+        for prefix in ("vi", "viet n", "thu tu", "Hà N", "giá v", "a", "u23 vi"):
+            assert fast.complete(prefix) == whoosh.complete(prefix), prefix
+
+
 def test_sample_archive_ranks_and_counts_as_whoosh(sample_index: Path) -> None:
     assert _assert_same(sample_index, QUERIES) == len(QUERIES) * 7
+    _assert_same_related(sample_index)
 
 
 def test_segments_with_deleted_articles_rank_as_whoosh(tmp_path: Path) -> None:
@@ -104,3 +118,4 @@ def baomoi_index(baomoi_path: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def test_real_news_ranks_and_counts_as_whoosh(baomoi_index: Path) -> None:
     assert BAOMOI.exists()
     _assert_same(baomoi_index, QUERIES)
+    _assert_same_related(baomoi_index)
