@@ -119,6 +119,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     from search.index_store import IndexUnavailable
     from search.indexer import index_paths
+    from search.writers import WorkerFailed
 
     paths = args.paths or [DEFAULT_CORPUS]
     missing = [str(p) for p in paths if not p.exists()]
@@ -134,6 +135,8 @@ def cmd_index(args: argparse.Namespace) -> int:
                        "'vnsearch index' or a reindex request); run this again when it has finished") from e
     except OSError as e:
         raise CliError(f"cannot write the index at {args.index}: {e.strerror or e}") from e
+    except WorkerFailed as e:  # what was committed before stays; a re-run resumes from there
+        raise CliError(f"{e}; run it again to resume") from e
     finally:
         bar.close()
     for skipped in report.skipped:

@@ -201,5 +201,7 @@ class _Evaluator:
         out = self._empty()
         for word in words:
             out.mask[self.arrays.postings(q.fieldname, word).docs] = True
-        out.score[out.mask] = q.boost  # Whoosh scores a many-term prefix as a constant
+        # A constant, as Whoosh scores a prefix on one segment; its own score for one varies with
+        # the segment layout (a segment where the prefix is one word scores it by BM25).
+        out.score[out.mask] = q.boost
         return out

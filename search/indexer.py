@@ -3,37 +3,34 @@
 Each article carries a checksum of its raw content and the pipeline version; a re-run skips
 articles whose checksum is unchanged and replaces those that changed.
 
-The expensive per-article work (metadata extraction and pyvi segmentation) runs in worker
-processes; the main process only feeds Whoosh, which is single-writer. Work is handed out in
-bounded batches, so memory stays flat whatever the archive's size, and the index is committed
-every COMMIT_EVERY articles, so an interrupted run keeps what it finished.
+The main process reads and extracts metadata; Whoosh's multi-process writer (search/writers.py)
+analyses the documents, pyvi included, and writes their postings in one worker process per core,
+each into its own segment. Articles stream through in bounded batches, so memory stays flat
+whatever the archive's size, and the index is committed every COMMIT_EVERY articles, so an
+interrupted run keeps what it finished.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
-from typing import Any
 
 from whoosh.index import Index
-from whoosh.writing import IndexWriter
 
-from search.analysis.segmenter import Segment, forget_preloaded, preload, segment
 from search.index_store import create_index, open_or_create, rebuilding
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
 from search.query.vocabulary import Vocabulary
 from search.schema import PIPELINE_VERSION, UNDATED
+from search.writers import open_writer
 
 COMMIT_EVERY = 2000
-BATCH = 64  # articles handed to the workers at a time
-PARALLEL_FROM = 40  # below this many articles, worker start-up (pyvi load) costs more than it saves
-WRITER_MB = 256
+PARALLEL_FROM = 40  # below this many articles, worker start-up costs more than it saves
 
 
 @dataclass
@@ -91,23 +88,6 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
     }
 
 
-@dataclass
-class Prepared:
-    """A document ready for Whoosh, with the pyvi segmentation of its word fields."""
-
-    document: dict[str, Any]
-    segmentations: dict[str, list[Segment]]
-    is_update: bool
-
-
-def prepare(job: tuple[RawArticle, str, bool]) -> Prepared:
-    """Worker-side: extraction and segmentation, the two costly steps."""
-    raw, digest, is_update = job
-    document = to_document(extract(raw), digest)
-    texts = {document["title"], document["body"]}
-    return Prepared(document, {t: segment(t) for t in texts if isinstance(t, str)}, is_update)
-
-
 def existing_checksums(ix: Index) -> dict[str, str]:
     """id -> checksum of every live document, read from columns (cheap even for large indexes)."""
     with ix.reader() as reader:
@@ -140,46 +120,6 @@ def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
         yield item, digest, previous is not None
 
 
-def _batches(jobs: Iterator[tuple[RawArticle, str, bool]]) -> Iterator[list[tuple[RawArticle, str, bool]]]:
-    batch: list[tuple[RawArticle, str, bool]] = []
-    for job in jobs:
-        batch.append(job)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _prepared(jobs: Iterator[tuple[RawArticle, str, bool]], procs: int) -> Iterator[Prepared]:
-    """Prepared documents in input order; in worker processes once there are enough of them."""
-    batches = _batches(jobs)
-    first = next(batches, [])
-    if len(first) < BATCH or procs < 2:
-        for batch in (first, *batches) if first else ():
-            yield from map(prepare, batch)
-        return
-    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    with context.Pool(procs) as pool:
-        pending = pool.map_async(prepare, first, chunksize=4)
-        for batch in batches:  # the workers prepare the next batch while this one is written
-            ready, pending = pending.get(), pool.map_async(prepare, batch, chunksize=4)
-            yield from ready
-        yield from pending.get()
-
-
-def _write(writer: IndexWriter, item: Prepared) -> None:
-    for text, words in item.segmentations.items():
-        preload(text, words)
-    try:
-        if item.is_update:
-            writer.update_document(**item.document)
-        else:
-            writer.add_document(**item.document)
-    finally:
-        forget_preloaded()  # an empty field is never analysed: drop what it did not take
-
-
 def index_paths(
     index_dir: Path,
     paths: Iterable[Path],
@@ -201,24 +141,27 @@ def index_paths(
 def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None) -> IndexReport:
     report = IndexReport()
     jobs = _jobs(paths, existing_checksums(ix), report, progress)
-    writer = ix.writer(limitmb=WRITER_MB)
+    head = list(islice(jobs, PARALLEL_FROM))
+    procs = (procs if procs is not None else (os.cpu_count() or 1)) if len(head) >= PARALLEL_FROM else 1
+    writer = open_writer(ix, procs)
     pending = written = 0
     try:
-        for item in _prepared(jobs, procs if procs is not None else (os.cpu_count() or 1)):
-            _write(writer, item)
-            report.updated += item.is_update
-            report.indexed += not item.is_update
+        for raw, digest, is_update in chain(head, jobs):
+            document = to_document(extract(raw), digest)
+            # the writer's analyzers run pyvi: in its worker processes when there are several
+            (writer.update_document if is_update else writer.add_document)(**document)
+            report.updated += is_update
+            report.indexed += not is_update
             pending += 1
             written += 1
             if pending >= COMMIT_EVERY:
                 writer.commit()
-                writer, pending = ix.writer(limitmb=WRITER_MB), 0
+                writer, pending = open_writer(ix, procs), 0
     except BaseException:
         writer.cancel()
         raise
     if pending or written:
-        # A run that committed in steps left several segments; one is faster to search.
-        writer.commit(optimize=written > COMMIT_EVERY)
+        writer.commit()  # Whoosh's merge policy keeps the number of segments small
         save_vocabulary(ix, Path(ix.storage.folder))
     else:
         writer.cancel()

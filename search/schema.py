@@ -32,8 +32,8 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         checksum=ID(stored=False, sortable=True),
-        title=TEXT(analyzer=words, stored=True, field_boost=TITLE_BOOST),
-        body=TEXT(analyzer=words, stored=True),
+        title=TEXT(analyzer=words, stored=True, field_boost=TITLE_BOOST, phrase=False),
+        body=TEXT(analyzer=words, stored=True, phrase=False),
         title_syl=TEXT(analyzer=syllables, field_boost=TITLE_BOOST),
         body_syl=TEXT(analyzer=syllables),
         summary=STORED(),

@@ -60,12 +60,21 @@ def _shape(result: SearchResult) -> tuple:
     return result.total, hits, facets, result.relaxed, result.suggestion
 
 
+def _prefix_shape(result: SearchResult) -> tuple:
+    """A prefix matches as a filter on the arrays (every match scores alike), while Whoosh's score
+    for one depends on the segment layout (a segment where it expands to one word scores it by
+    BM25, others by a constant): the same matches and counts, in any order."""
+    total, hits, facets, relaxed, suggestion = _shape(result)
+    return total, {h[0] for h in hits} if total <= result.request.per_page else len(hits), facets, relaxed, suggestion
+
+
 def _assert_same(index_dir: Path, queries: list[str]) -> int:
     compared = 0
     with Engine(index_dir) as fast, Engine(index_dir, arrays=False) as whoosh:
         for query in queries:
+            shape = _prefix_shape if "*" in query else _shape
             for request in _requests(query):
-                assert _shape(fast.search(request)) == _shape(whoosh.search(request)), request
+                assert shape(fast.search(request)) == shape(whoosh.search(request)), request
                 compared += 1
     return compared
 

@@ -150,6 +150,41 @@ def test_sigkill_at_random_points_loses_nothing_committed(tmp_path: Path) -> Non
     assert again.stdout.strip() == f"0 indexed, 0 updated, {count} unchanged, 0 skipped"
 
 
+def sub_writers(pgid: int) -> list[int]:
+    """The indexing worker processes of a run: children of its fork server."""
+    procs = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            procs[int(stat.parent.name)] = (int(ppid), b"forkserver" in cmdline)
+    servers = {pid for pid, (_, forkserver) in procs.items() if forkserver}
+    return [pid for pid, (ppid, _) in procs.items() if ppid in servers]
+
+
+def test_a_killed_worker_fails_the_run_cleanly(tmp_path: Path) -> None:
+    """A worker killed mid-run (as the OOM killer would) fails the run with one line and exit 1,
+    without committing the batch it held; a re-run completes the index."""
+    count = COMMIT_EVERY + EXTRA
+    source = tmp_path / "archive.jsonl"
+    write_jsonl(source, synthetic_articles(count, paragraphs=(1, 1)))
+    index_dir = tmp_path / "ix"
+    run = start_indexer(index_dir, source)
+    wait_for(lambda: sub_writers(run.pid), run)
+    os.kill(sub_writers(run.pid)[0], signal.SIGKILL)
+    _out, err = run.communicate(timeout=300)
+    assert run.returncode == 1, err
+    assert err.startswith("vnsearch: an indexing worker failed") and len(err.strip().splitlines()) == 1, err
+    assert check_index(index_dir, {0, COMMIT_EVERY}) in (0, COMMIT_EVERY)
+    done = subprocess.run([sys.executable, "-m", "search.cli", "index", "--index", str(index_dir), str(source)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert check_index(index_dir, {count}) == count
+
+
 def test_a_lock_held_by_a_live_writer_gets_a_clear_message(tmp_path: Path) -> None:
     source = tmp_path / "archive.jsonl"
     write_jsonl(source, synthetic_articles(20, paragraphs=(1, 1)))

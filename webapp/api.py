@@ -90,10 +90,13 @@ def reindex() -> Response:
     from whoosh.index import LockError
 
     from search.indexer import index_paths
+    from search.writers import WorkerFailed
 
     try:
         report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])])
     except LockError:
         return error_response(409, "Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.", "index_busy")
+    except WorkerFailed:  # nothing of the failed batch was committed; the index serves as before
+        return error_response(503, "Cập nhật chỉ mục bị gián đoạn; hãy thử lại sau.", "index_interrupted")
     return jsonify(indexed=report.indexed, updated=report.updated, unchanged=report.unchanged,
                    skipped=[{"origin": s.origin, "reason": s.reason} for s in report.skipped])

@@ -24,6 +24,10 @@ _HAS_WORD_CHAR = re.compile(r"\w")
 _lock = threading.Lock()
 _tokenizer: Any = None
 
+# What a process that will segment text can import ahead of time (indexing's fork server):
+# importing pyvi loads its CRF model (~0.8 s), which forked children then share.
+PRELOAD_MODULES = ("pyvi.ViTokenizer",)
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -90,25 +94,8 @@ def _segment_piece(piece: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((s.text, s.start, s.end) for s in _align(piece, output, 0))
 
 
-# Segmentations computed ahead of time (in indexing worker processes), keyed by the text itself;
-# the tokenizer's call to segment() takes each one once.
-_preloaded: dict[str, list[Segment]] = {}
-
-
-def preload(text: str, words: list[Segment]) -> None:
-    """Hand over a segmentation computed elsewhere, so segment(text) need not run pyvi again."""
-    _preloaded[text] = words
-
-
-def forget_preloaded() -> None:
-    _preloaded.clear()
-
-
 def segment(text: str) -> list[Segment]:
     """Split NFC text into words (multi-syllable words as one Segment), punctuation dropped."""
-    ready = _preloaded.pop(text, None)
-    if ready is not None:
-        return ready
     words: list[Segment] = []
     for base, piece in _pieces(text):
         for word, start, end in _segment_piece(piece):

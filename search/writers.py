@@ -1,0 +1,127 @@
+"""The Whoosh writer of an indexing run: in-process for a few articles, else Whoosh's own
+multi-process writer, so that pyvi and Whoosh's posting encoding run on every core.
+
+`MpWriter(procs=N, multisegment=True)` hands documents to N sub-writer processes, each of which
+analyses them (pyvi included: the analyzers call it) and writes its own segment; the parent
+adds the segments to the index at commit. Two guards are added to it:
+- a sub-writer that died (an exception, the OOM killer) makes the commit fail, where Whoosh
+  would commit without that sub-writer's documents and say nothing;
+- a sub-writer exits when its parent is gone (a killed `vnsearch index`), instead of waiting
+  for work forever.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import Index
+from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.writing import IndexWriter
+
+from search.analysis.segmenter import PRELOAD_MODULES
+
+WRITER_MB = 256  # Whoosh's in-memory posting pool, shared out among the sub-writers
+PARENT_CHECK_S = 1.0
+
+
+class WorkerFailed(RuntimeError):
+    """A sub-writer process ended without handing back its segment."""
+
+
+def open_writer(ix: Index, procs: int) -> IndexWriter:
+    if procs < 2:
+        return ix.writer(limitmb=WRITER_MB)
+    return _GuardedMpWriter(ix, procs=procs, multisegment=True, start_method="forkserver", limitmb=WRITER_MB // procs)
+
+
+def _run_sub_writer(indexer: int, *args: Any) -> None:
+    """A sub-writer's process: Whoosh's SubWriterTask loop, ended early if the indexer dies
+    (it is a child of the fork server, which outlives a killed indexer)."""
+    threading.Thread(target=_exit_with, args=(indexer,), daemon=True).start()
+    SubWriterTask(*args).run()
+
+
+def _exit_with(indexer: int) -> None:
+    while _alive(indexer):
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    """Running: not gone, and not a zombie (killed, its exit status not yet collected)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process has the number now
+        return False
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc to ask: running as far as we can tell
+    return state != "Z"
+
+
+class _GuardedMpWriter(MpWriter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # forkserver, not fork: the web app's reindex runs in a threaded server, where a forked
+        # child could inherit a lock some other thread held. The fork server loads the pyvi model
+        # once, and every sub-writer is a fork of it.
+        self._mpctx.set_forkserver_preload(list(PRELOAD_MODULES))
+
+    def _new_task(self) -> Any:
+        args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)
+        task = self._mpctx.Process(target=_run_sub_writer, args=(os.getpid(), *args))
+        self.tasks.append(task)
+        task.start()
+        return task
+
+    def cancel(self) -> None:
+        """Whoosh's cancel only flags its own copy of each task: stop the processes themselves.
+        Safe to call twice (a failed commit cancels, then the indexer's error path does)."""
+        for task in self.tasks:
+            task.terminate()
+            task.join()
+        if not self.is_closed:
+            super().cancel()
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        """MpWriter._commit for multisegment=True, refusing to lose a sub-writer's documents."""
+        if self.docbuffer:
+            self._enqueue()
+        for _ in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = self._results()
+        for task in self.tasks:
+            task.join()
+        if len(results) != len(self.tasks):
+            codes = [t.exitcode for t in self.tasks]
+            self.cancel()
+            raise WorkerFailed(f"an indexing worker failed (exit codes {codes}); this batch was not committed")
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def _results(self) -> list[Any]:
+        """One (run, fields, segment) per sub-writer; fewer if one died before sending it."""
+        results: list[Any] = []
+        while len(results) < len(self.tasks):
+            try:  # read before joining: a child exits only once its result has left the queue
+                results.append(self.resultqueue.get(timeout=PARENT_CHECK_S))
+            except queue.Empty:
+                if not any(t.is_alive() for t in self.tasks):
+                    try:
+                        results.append(self.resultqueue.get(timeout=PARENT_CHECK_S))
+                    except queue.Empty:
+                        break
+        return results
