@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -89,19 +90,44 @@ class DocArrays:
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = OrderedDict()
 
     @classmethod
-    def load(cls, searcher: Searcher) -> DocArrays:
+    def load(cls, searcher: Searcher, saved: Path | None = None) -> DocArrays:
+        """The arrays of the searcher's generation; the columns from `saved` (written at indexing
+        time by `save`) when it was written for exactly these segments, else read from Whoosh."""
         leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers() if s.reader().doc_count_all()]
         size = searcher.reader().doc_count_all()
         alive = np.ones(size, dtype=bool)
         for reader, offset in leaves:
-            if reader.has_deletions():
+            if reader.has_deletions():  # deletions change without new segments: never saved
                 count = reader.doc_count_all()
                 alive[offset:offset + count] = False
                 alive[offset + np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        lengths = {f: _lengths(leaves, size, f) for f in SCORED_FIELDS}
-        keyed = {c: _keyed(_column(leaves, size, c)) for c in ("source", "month", "id", "date_key", "dated")}
-        multi = {c: _multi(_column(leaves, size, c), size) for c in ("country_list", "official_list")}
+        columns = _load_columns(saved, _segments_key(leaves)) if saved else None
+        if columns is None:
+            columns = _read_columns(leaves, size)
+        lengths, keyed, multi = columns
         return cls(searcher, leaves, alive, lengths, keyed, multi)
+
+    def save(self, path: Path) -> None:
+        """The columns, for a fast server start on this generation (atomic, like the vocabulary)."""
+        arrays: dict[str, np.ndarray] = {"segments": np.array(_segments_key(self.leaves))}
+        arrays.update({f"length:{f}": v for f, v in self.lengths.items()})
+        for name, k in self.keyed.items():
+            arrays[f"keyed:{name}:values"] = np.array(k.values, dtype=str)
+            arrays[f"keyed:{name}:codes"] = k.codes
+        for name, m in self.multi.items():
+            arrays[f"multi:{name}:values"] = np.array(m.values, dtype=str)
+            arrays[f"multi:{name}:docs"] = m.docs
+            arrays[f"multi:{name}:codes"] = m.codes
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, **arrays)
+        tmp.replace(path)
+        for stale in path.parent.glob("columns-*.npz"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+    @staticmethod
+    def path_for(index_dir: Path, generation: int) -> Path:
+        return index_dir / f"columns-{generation}.npz"
 
     # -- postings ----------------------------------------------------------------------
     def postings(self, field: str, term: str) -> Postings:
@@ -174,6 +200,37 @@ def _positions_in(matcher: Any, docs: np.ndarray) -> Iterator[tuple[int, set[int
                     yield int(wanted[k]), set(decode(matcher._values[at[k]]))
             start = end
         matcher._next_block()
+
+
+Columns = tuple[dict[str, np.ndarray], dict[str, Keyed], dict[str, MultiKeyed]]
+KEYED_COLUMNS = ("source", "month", "id", "date_key", "dated")
+MULTI_COLUMNS = ("country_list", "official_list")
+
+
+def _segments_key(leaves: list[tuple[Any, int]]) -> str:
+    """Which segments, in which order and of what size: what saved columns must match."""
+    return "|".join(f"{reader.segment().segment_id()}:{reader.doc_count_all()}" for reader, _ in leaves)
+
+
+def _read_columns(leaves: list[tuple[Any, int]], size: int) -> Columns:
+    lengths = {f: _lengths(leaves, size, f) for f in SCORED_FIELDS}
+    keyed = {c: _keyed(_column(leaves, size, c)) for c in KEYED_COLUMNS}
+    multi = {c: _multi(_column(leaves, size, c), size) for c in MULTI_COLUMNS}
+    return lengths, keyed, multi
+
+
+def _load_columns(path: Path, segments: str) -> Columns | None:
+    try:
+        with np.load(path) as saved:
+            if str(saved["segments"]) != segments:
+                return None  # another generation's (a rebuild restarts generation numbers)
+            lengths = {f: saved[f"length:{f}"] for f in SCORED_FIELDS}
+            keyed = {c: Keyed(saved[f"keyed:{c}:values"].tolist(), saved[f"keyed:{c}:codes"]) for c in KEYED_COLUMNS}
+            multi = {c: MultiKeyed(saved[f"multi:{c}:values"].tolist(), saved[f"multi:{c}:docs"],
+                                   saved[f"multi:{c}:codes"], len(lengths[SCORED_FIELDS[0]])) for c in MULTI_COLUMNS}
+    except (OSError, ValueError, KeyError, EOFError):
+        return None  # missing or unreadable: read the columns from Whoosh instead
+    return lengths, keyed, multi
 
 
 def _unfiltered(matcher: Any) -> Any:

@@ -94,7 +94,8 @@ class Engine:
         with self._lock:
             searcher = self._searcher or self.searcher()
             if self._arrays is None or self._arrays.searcher is not searcher:
-                self._arrays = DocArrays.load(searcher)
+                saved = DocArrays.path_for(self.index_dir, searcher.reader().generation())
+                self._arrays = DocArrays.load(searcher, saved)
             return self._arrays
 
     def vocabulary(self) -> Vocabulary:

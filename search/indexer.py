@@ -21,6 +21,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 
+from search.docarrays import DocArrays
 from search.index_store import create_index, open_or_create, rebuilding
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
@@ -162,13 +163,16 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
         raise
     if pending or written:
         writer.commit()  # Whoosh's merge policy keeps the number of segments small
-        save_vocabulary(ix, Path(ix.storage.folder))
+        save_for_servers(ix, Path(ix.storage.folder))
     else:
         writer.cancel()
     return report
 
 
-def save_vocabulary(ix: Index, index_dir: Path) -> None:
-    """The query side's vocabulary of this generation, so servers need not read the lexicon."""
-    with ix.reader() as reader:
+def save_for_servers(ix: Index, index_dir: Path) -> None:
+    """What a server needs at start, computed once per generation here: the query side's
+    vocabulary (not the whole lexicon) and the ranking's per-article columns (not every column)."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
         Vocabulary.from_reader(reader).save(Vocabulary.path_for(index_dir, reader.generation()))
+        DocArrays.load(searcher).save(DocArrays.path_for(index_dir, reader.generation()))

@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from search.docarrays import _read_columns
 from search.engine import Engine
 from search.indexer import index_paths
 from search.models import SearchRequest, SearchResult
@@ -111,6 +113,30 @@ def test_segments_with_deleted_articles_rank_as_whoosh(tmp_path: Path) -> None:
         arrays = engine.arrays()
         assert len(arrays.leaves) == 2 and not arrays.alive.all()
     _assert_same(index_dir, QUERIES)
+
+
+def test_columns_saved_at_indexing_are_the_index_own(tmp_path: Path) -> None:
+    """The server starts from the columns saved beside the index, but only from columns saved
+    for exactly its segments: another index's file (a rebuild reuses generation numbers) is
+    ignored, and the columns are read from Whoosh instead."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index_paths(tmp_path / "a", [corpus])
+    (corpus / sorted(p.name for p in corpus.iterdir())[0]).unlink()
+    index_paths(tmp_path / "b", [corpus])
+    saved_a, saved_b = [next((tmp_path / n).glob("columns-*.npz")) for n in "ab"]
+    assert saved_a.name == saved_b.name  # generation 1 in both
+    for folder in ("a", "b"):
+        with Engine(tmp_path / folder) as engine:
+            arrays = engine.arrays()
+            lengths, keyed, multi = _read_columns(arrays.leaves, arrays.size)
+            assert keyed["id"].values == arrays.keyed["id"].values and multi["country_list"].values == arrays.multi["country_list"].values
+            assert all(np.array_equal(lengths[f], arrays.lengths[f]) for f in lengths)
+    shutil.copy(saved_a, saved_b)  # a stale file of another index
+    with Engine(tmp_path / "b") as engine:
+        assert len(engine.arrays().keyed["id"].values) == 4
+        assert engine.search(SearchRequest(query="Nga")).total > 0
+    _assert_same(tmp_path / "b", QUERIES[:6])
 
 
 @pytest.fixture(scope="module")
