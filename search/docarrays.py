@@ -34,8 +34,8 @@ class Keyed:
     def mask(self, wanted: Iterable[str]) -> np.ndarray:
         return np.isin(self.codes, self._codes_of(wanted))
 
-    def counts(self, mask: np.ndarray) -> dict[str, int]:
-        return _nonzero(self.values, np.bincount(self.codes[mask], minlength=len(self.values)))
+    def counts(self, mask: np.ndarray, top: int | None = None, also: Iterable[str] = ()) -> dict[str, int]:
+        return _nonzero(self.values, np.bincount(self.codes[mask], minlength=len(self.values)), top, also)
 
     def _codes_of(self, wanted: Iterable[str]) -> list[int]:
         index = {v: i for i, v in enumerate(self.values)}
@@ -58,12 +58,22 @@ class MultiKeyed:
         out[self.docs[chosen]] = True
         return out
 
-    def counts(self, mask: np.ndarray) -> dict[str, int]:
-        return _nonzero(self.values, np.bincount(self.codes[mask[self.docs]], minlength=len(self.values)))
+    def counts(self, mask: np.ndarray, top: int | None = None, also: Iterable[str] = ()) -> dict[str, int]:
+        return _nonzero(self.values, np.bincount(self.codes[mask[self.docs]], minlength=len(self.values)), top, also)
 
 
-def _nonzero(values: list[str], counts: np.ndarray) -> dict[str, int]:
-    return {values[i]: int(counts[i]) for i in np.flatnonzero(counts)}
+def _nonzero(values: list[str], counts: np.ndarray, top: int | None, also: Iterable[str]) -> dict[str, int]:
+    """Values with a count; with `top`, only those that can be among the `top` largest (ties
+    at the boundary kept, for the caller's tie-break), plus the values in `also`."""
+    found = np.flatnonzero(counts)
+    if top is not None and len(found) > top:
+        threshold = np.partition(counts[found], len(found) - top)[len(found) - top]
+        found = found[counts[found] >= threshold]
+    out = {values[i]: int(counts[i]) for i in found}
+    if top is not None:
+        index = {v: i for i, v in enumerate(values)} if also else {}
+        out.update({v: int(counts[index[v]]) for v in also if v in index and counts[index[v]]})
+    return out
 
 
 @dataclass(frozen=True)

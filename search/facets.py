@@ -161,7 +161,9 @@ def array_counts(arrays: DocArrays, matched: np.ndarray, filters: Mapping[str, n
         for other, filter_mask in filters.items():
             if other != name:
                 mask &= filter_mask
-        out[name] = _values(name, SPECS[name].arrays(arrays).counts(mask), set(chosen.get(name, ())))
+        selected = set(chosen.get(name, ()))
+        top = None if name == "date" else MAX_VALUES  # only the top values are shown (and the chosen ones)
+        out[name] = _values(name, SPECS[name].arrays(arrays).counts(mask, top, selected), selected)
     return out
 
 

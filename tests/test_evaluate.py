@@ -88,6 +88,24 @@ def _assert_same_related(index_dir: Path) -> None:
             assert ours == [(h.id, h.score) for h in whoosh.more_like_this(hit.id)], hit.id
 
 
+def test_a_chosen_rare_value_keeps_its_count(baomoi_index: Path) -> None:
+    """Only the top facet values are counted in full, but a chosen one is always among them."""
+    with Engine(baomoi_index) as fast, Engine(baomoi_index, arrays=False) as whoosh:
+        arrays = fast.arrays()
+        officials = arrays.multi["official_list"]
+        everything = officials.counts(arrays.alive)
+        assert len(everything) > 10
+        rare = min(everything, key=lambda v: (everything[v], v))
+        top = officials.counts(arrays.alive, top=5, also={rare})
+        fifth = sorted(everything.values(), reverse=True)[4]
+        assert top == {v: c for v, c in everything.items() if c >= fifth or v == rare}
+        for query in ("", "ông"):
+            request = SearchRequest(query=query, officials=(rare,))
+            assert _shape(fast.search(request)) == _shape(whoosh.search(request))
+        shown = {v.value: v.count for v in fast.search(SearchRequest(officials=(rare,))).facets["official"]}
+        assert shown[rare] == everything[rare]
+
+
 def test_title_completions_as_whoosh(baomoi_index: Path) -> None:
     with Engine(baomoi_index) as fast, Engine(baomoi_index, arrays=False) as whoosh:
         for prefix in ("vi", "viet n", "thu tu", "Hà N", "giá v", "a", "u23 vi"):
