@@ -7,21 +7,53 @@ single vectorised operation (see search/evaluate.py for the ranking side).
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.searching import Searcher
 
+from search.index_store import save_for_generation
 from search.schema import SCORED_FIELDS
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
 RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
 PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a byte per document each)
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class BoundedCache(Generic[K, V]):
+    """Least recently used entries go first once their total weight passes `limit` (the
+    newest entry always stays, however heavy)."""
+
+    def __init__(self, limit: int, weigh: Callable[[V], int] = lambda _: 1) -> None:
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._limit = limit
+        self._weigh = weigh
+        self._weight = 0
+
+    def get(self, key: K) -> V | None:
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        if key in self._items:
+            self._weight -= self._weigh(self._items.pop(key))
+        self._items[key] = value
+        self._weight += self._weigh(value)
+        while self._weight > self._limit and len(self._items) > 1:
+            _, old = self._items.popitem(last=False)
+            self._weight -= self._weigh(old)
 
 
 @dataclass(frozen=True)
@@ -32,14 +64,10 @@ class Keyed:
     codes: np.ndarray  # int32, one per document
 
     def mask(self, wanted: Iterable[str]) -> np.ndarray:
-        return np.isin(self.codes, self._codes_of(wanted))
+        return np.isin(self.codes, list(_codes_of(self.values, wanted).values()))
 
     def counts(self, mask: np.ndarray, top: int | None = None, also: Iterable[str] = ()) -> dict[str, int]:
         return _nonzero(self.values, np.bincount(self.codes[mask], minlength=len(self.values)), top, also)
-
-    def _codes_of(self, wanted: Iterable[str]) -> list[int]:
-        index = {v: i for i, v in enumerate(self.values)}
-        return [index[w] for w in wanted if w in index]
 
 
 @dataclass(frozen=True)
@@ -52,8 +80,7 @@ class MultiKeyed:
     size: int
 
     def mask(self, wanted: Iterable[str]) -> np.ndarray:
-        index = {v: i for i, v in enumerate(self.values)}
-        chosen = np.isin(self.codes, [index[w] for w in wanted if w in index])
+        chosen = np.isin(self.codes, list(_codes_of(self.values, wanted).values()))
         out = np.zeros(self.size, dtype=bool)
         out[self.docs[chosen]] = True
         return out
@@ -71,9 +98,18 @@ def _nonzero(values: list[str], counts: np.ndarray, top: int | None, also: Itera
         found = found[counts[found] >= threshold]
     out = {values[i]: int(counts[i]) for i in found}
     if top is not None:
-        index = {v: i for i, v in enumerate(values)} if also else {}
-        out.update({v: int(counts[index[v]]) for v in also if v in index and counts[index[v]]})
+        out.update({v: int(counts[i]) for v, i in _codes_of(values, also).items() if counts[i]})
     return out
+
+
+def _codes_of(values: list[str], wanted: Iterable[str]) -> dict[str, int]:
+    """The codes of the wanted values that occur (`values` is sorted: a binary search each)."""
+    codes = {}
+    for value in wanted:
+        i = bisect_left(values, value)
+        if i < len(values) and values[i] == value:
+            codes[value] = i
+    return codes
 
 
 @dataclass(frozen=True)
@@ -94,10 +130,11 @@ class DocArrays:
         self.lengths = lengths
         self.keyed = keyed
         self.multi = multi
-        self._postings: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._cached_entries = 0
-        self.ranked: OrderedDict[Any, Any] = OrderedDict()  # query -> its ranking (search/evaluate.py)
-        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._postings: BoundedCache[tuple[str, str], Postings] = BoundedCache(
+            POSTINGS_CACHE_ENTRIES, weigh=lambda p: len(p.docs))
+        self.ranked: BoundedCache[Any, Any] = BoundedCache(RANKED_CACHE_ENTRIES)  # query -> ranking (evaluate.py)
+        self._phrases: BoundedCache[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = BoundedCache(
+            PHRASE_CACHE_ENTRIES)
 
     @classmethod
     def load(cls, searcher: Searcher, saved: Path | None = None) -> DocArrays:
@@ -128,12 +165,7 @@ class DocArrays:
             arrays[f"multi:{name}:values"] = np.array(m.values, dtype=str)
             arrays[f"multi:{name}:docs"] = m.docs
             arrays[f"multi:{name}:codes"] = m.codes
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, **arrays)
-        tmp.replace(path)
-        for stale in path.parent.glob("columns-*.npz"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        save_for_generation(path, lambda tmp: np.savez(tmp, **arrays))
 
     @staticmethod
     def path_for(index_dir: Path, generation: int) -> Path:
@@ -145,7 +177,6 @@ class DocArrays:
         key = (field, term)
         found = self._postings.get(key)
         if found is not None:
-            self._postings.move_to_end(key)
             return found
         parts = [(docs + offset, weights) for reader, offset in self.leaves
                  for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
@@ -153,15 +184,8 @@ class DocArrays:
             np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32),
             np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float64),
         )
-        self._remember(key, found)
+        self._postings.put(key, found)
         return found
-
-    def _remember(self, key: tuple[str, str], postings: Postings) -> None:
-        self._postings[key] = postings
-        self._cached_entries += len(postings.docs)
-        while self._cached_entries > POSTINGS_CACHE_ENTRIES and len(self._postings) > 1:
-            _, old = self._postings.popitem(last=False)
-            self._cached_entries -= len(old.docs)
 
     def positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
         """(document, positions of `term` in `field`) for each of `docs` (ascending) that has it."""
@@ -177,10 +201,8 @@ class DocArrays:
         key = (field, words)
         found = self._phrases.get(key)
         if found is None:
-            found = self._phrases[key] = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
-            while len(self._phrases) > PHRASE_CACHE_ENTRIES:
-                self._phrases.popitem(last=False)
-        self._phrases.move_to_end(key)
+            found = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
+            self._phrases.put(key, found)
         return found
 
 

@@ -286,12 +286,17 @@ class Engine:
                 return [self._hit(h.fields(), None, h.score) for h in results]
             terms = searcher.key_terms([docnum], "body", numterms=20, normalize=False)  # as more_like
             query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
-            arrays = self.arrays()
-            ranked = evaluate.rank(arrays, searcher, query, count)
-            others = ranked.mask & arrays.alive
-            others[docnum] = False
-            docs = evaluate.order_by_score(others, ranked.score, count)
-            return [self._hit(searcher.stored_fields(int(d)), None, float(ranked.score[d])) for d in docs]
+            return [self._hit(searcher.stored_fields(d), None, score)
+                    for d, score in self._best(searcher, query, count, without=docnum)]
+
+    def _best(self, searcher: Searcher, query: wq.Query, count: int, without: int | None = None) -> list[tuple[int, float]]:
+        """The `count` best (document, score) for `query` on the arrays (raises Unsupported)."""
+        arrays = self.arrays()
+        ranked = evaluate.rank(arrays, searcher, query, count)
+        candidates = ranked.mask & arrays.alive
+        if without is not None:
+            candidates[without] = False
+        return [(int(d), float(ranked.score[d])) for d in evaluate.order_by_score(candidates, ranked.score, count)]
 
     def complete(self, prefix: str, limit: int = 8) -> list[Completion]:
         """Completions for a search box: countries and officials by name, then index words, then titles."""
@@ -323,10 +328,8 @@ class Engine:
             searcher = self.searcher()
             if self.use_arrays:
                 try:
-                    arrays = self.arrays()
-                    ranked = evaluate.rank(arrays, searcher, query, count)
-                    docs = evaluate.order_by_score(ranked.mask & arrays.alive, ranked.score, count)
-                    return [Completion(searcher.stored_fields(int(d))["title"], "title") for d in docs]
+                    best = self._best(searcher, query, count)
+                    return [Completion(searcher.stored_fields(d)["title"], "title") for d, _ in best]
                 except evaluate.Unsupported:  # a one-letter prefix: thousands of words
                     pass
             return [Completion(hit["title"], "title") for hit in searcher.search(query, limit=count)]

@@ -2,8 +2,8 @@
 
 The scores are Whoosh's own BM25F (same idf, field lengths, weights and boosts; Or and And add
 their children's scores, AndMaybe adds the optional side where it matches, a phrase scores as
-its words; Whoosh's quirks kept, such as a one-child And ignoring its boost), so ranking is unchanged while a common word no longer costs a Python step per
-article. Query types not handled here raise Unsupported, and the engine runs Whoosh's matchers.
+its words; Whoosh's quirks kept, such as a one-child And ignoring its boost), so ranking is
+unchanged while a common word no longer costs a Python step per article. Query types not handled here raise Unsupported, and the engine runs Whoosh's matchers.
 
 One approximation, for speed: a phrase that only adds to the score (the adjacency bonus of a
 multi-syllable word, inside AndMaybe) is checked against positions only for the best
@@ -18,7 +18,7 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.docarrays import RANKED_CACHE_ENTRIES, DocArrays
+from search.docarrays import DocArrays
 from search.schema import FIELD_OF_SYLLABLES
 
 WORD_FIELD_OF = {syllables: words for words, syllables in FIELD_OF_SYLLABLES.items()}
@@ -43,12 +43,9 @@ def rank(arrays: DocArrays, searcher: Searcher, query: wq.Query, need: int) -> S
     depth = max(RERANK_CANDIDATES, need)
     found = arrays.ranked.get(query)
     if found is not None and found[0] >= depth:
-        arrays.ranked.move_to_end(query)
         return found[1]
     result = _rank(arrays, searcher, query, depth)
-    arrays.ranked[query] = (depth, result)
-    while len(arrays.ranked) > RANKED_CACHE_ENTRIES:
-        arrays.ranked.popitem(last=False)
+    arrays.ranked.put(query, (depth, result))
     return result
 
 
@@ -125,7 +122,7 @@ class _Evaluator:
             if len(parts) == 1:  # as Whoosh's CompoundQuery.matcher: the only child, its boost unused
                 return parts[0]
             combine = np.logical_or if isinstance(q, wq.Or) else np.logical_and
-            mask = combine.reduce([p.mask for p in parts]) if len(parts) > 1 else parts[0].mask
+            mask = combine.reduce([p.mask for p in parts])
             return Scored(mask, np.sum([p.score for p in parts], axis=0) * mask * q.boost)
         raise Unsupported(type(q).__name__)
 
@@ -181,8 +178,7 @@ class _Evaluator:
         mask = np.zeros(self.arrays.size, dtype=bool)
         if not len(docs):
             return mask
-        found = [dict(self.arrays.positions(field, w, docs)) for w in dict.fromkeys(words)]
-        by_word = dict(zip(dict.fromkeys(words), found))
+        by_word = {w: dict(self.arrays.positions(field, w, docs)) for w in dict.fromkeys(words)}
         first = by_word[words[0]]
         for doc in docs.tolist():
             starts = first.get(doc, ())

@@ -119,6 +119,15 @@ def date_bound(text: str, upper: bool) -> str:
         raise BadFilter(f"ngày không hợp lệ: {text!r}") from e
 
 
+def date_range(request: SearchRequest) -> tuple[str, str] | None:
+    """The request's from/to as an inclusive range of date_key values, or None."""
+    if not (request.date_from or request.date_to):
+        return None
+    low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
+    high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
+    return low, high
+
+
 def selections(request: SearchRequest) -> dict[str, tuple[str, ...]]:
     return {"country": request.countries, "official": request.officials, "source": request.sources}
 
@@ -129,10 +138,9 @@ def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query
     for name, values in selections(request).items():
         if values and name != without:
             parts.append(wq.Or([wq.Term(SPECS[name].field, v) for v in values]))
-    if (request.date_from or request.date_to) and without != "date":
-        low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
-        high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
-        parts.append(wq.TermRange("date_key", low, high))
+    dates = date_range(request)
+    if dates and without != "date":
+        parts.append(wq.TermRange("date_key", *dates))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -141,9 +149,9 @@ def filter_query(request: SearchRequest, without: str | None = None) -> wq.Query
 def array_filters(arrays: DocArrays, request: SearchRequest) -> dict[str, np.ndarray]:
     """Each active filter as a document mask, by facet name (the same filters as filter_query)."""
     masks = {name: SPECS[name].arrays(arrays).mask(values) for name, values in selections(request).items() if values}
-    if request.date_from or request.date_to:
-        low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
-        high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
+    dates = date_range(request)
+    if dates:
+        low, high = dates
         keys = arrays.keyed["date_key"]  # sorted values: a range of codes is a range of dates
         first = int(np.searchsorted(keys.values, low, side="left"))
         last = int(np.searchsorted(keys.values, high, side="right"))
@@ -197,10 +205,12 @@ def _values(name: str, counts: Mapping[str, int], selected: set[str]) -> list[Fa
     if name == "date":
         items.sort(key=lambda vc: (vc[0] == UNDATED, vc[0]))
     else:
+        def rank(vc: tuple[str, int]) -> tuple[int, str]:
+            return -vc[1], spec.label(vc[0])
+
         # only the top values are shown: pick them without sorting thousands of officials
-        best = heapq.nsmallest(MAX_VALUES, items, key=lambda vc: (-vc[1], spec.label(vc[0])))
-        items = best + sorted((vc for vc in items if vc[0] in selected and vc not in best),
-                              key=lambda vc: (-vc[1], spec.label(vc[0])))
+        best = heapq.nsmallest(MAX_VALUES, items, key=rank)
+        items = best + sorted((vc for vc in items if vc[0] in selected and vc not in best), key=rank)
     values = [FacetValue(v, spec.label(v), c, v in selected) for v, c in items]
     missing = selected - {v for v, _ in items}
     values += [FacetValue(v, spec.label(v), 0, True) for v in sorted(missing)]

@@ -5,7 +5,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -91,3 +91,15 @@ def rebuilding(index_dir: Path) -> Iterator[Path]:
         if lock is not None:
             lock.release()
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def save_for_generation(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file that belongs to one index generation (`<kind>-<generation><suffix>` beside
+    the index) atomically, so a reader never sees half of it, and drop other generations' ones."""
+    tmp = path.with_name(f"{path.stem}.tmp{path.suffix}")
+    write(tmp)
+    tmp.replace(path)
+    kind = path.name.rsplit("-", 1)[0]
+    for stale in path.parent.glob(f"{kind}-*{path.suffix}"):
+        if stale != path:
+            stale.unlink(missing_ok=True)

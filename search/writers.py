@@ -116,12 +116,12 @@ class _GuardedMpWriter(MpWriter):
         """One (run, fields, segment) per sub-writer; fewer if one died before sending it."""
         results: list[Any] = []
         while len(results) < len(self.tasks):
+            # Whether any worker still runs is asked before waiting: a result sent just before a
+            # worker's exit is still read, and only a wait after every exit can end the loop.
+            all_ended = not any(t.is_alive() for t in self.tasks)
             try:  # read before joining: a child exits only once its result has left the queue
                 results.append(self.resultqueue.get(timeout=PARENT_CHECK_S))
             except queue.Empty:
-                if not any(t.is_alive() for t in self.tasks):
-                    try:
-                        results.append(self.resultqueue.get(timeout=PARENT_CHECK_S))
-                    except queue.Empty:
-                        break
+                if all_ended:
+                    break
         return results

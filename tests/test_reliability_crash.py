@@ -60,14 +60,21 @@ def group_alive(pgid: int) -> bool:
         return False
     if not Path("/proc").is_dir():
         return True
+    return any(group_processes(pgid))
+
+
+def group_processes(pgid: int) -> dict[int, tuple[int, bytes]]:
+    """pid -> (parent pid, command line) of the group's running processes, from /proc."""
+    found = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            state, ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            cmdline = (stat.parent / "cmdline").read_bytes()
         except (OSError, ValueError):
             continue
         if int(group) == pgid and state != "Z":
-            return True
-    return False
+            found[int(stat.parent.name)] = (int(ppid), cmdline)
+    return found
 
 
 def generations(index_dir: Path) -> list[int]:
@@ -152,16 +159,8 @@ def test_sigkill_at_random_points_loses_nothing_committed(tmp_path: Path) -> Non
 
 def sub_writers(pgid: int) -> list[int]:
     """The indexing worker processes of a run: children of its fork server."""
-    procs = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-            cmdline = (stat.parent / "cmdline").read_bytes()
-        except (OSError, ValueError):
-            continue
-        if int(group) == pgid and state != "Z":
-            procs[int(stat.parent.name)] = (int(ppid), b"forkserver" in cmdline)
-    servers = {pid for pid, (_, forkserver) in procs.items() if forkserver}
+    procs = group_processes(pgid)
+    servers = {pid for pid, (_, cmdline) in procs.items() if b"forkserver" in cmdline}
     return [pid for pid, (ppid, _) in procs.items() if ppid in servers]
 
 

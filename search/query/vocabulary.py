@@ -14,6 +14,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from search.analysis import fold
+from search.index_store import save_for_generation
 
 MAX_WORD_SYLLABLES = 4
 
@@ -47,13 +48,9 @@ class Vocabulary:
         return index_dir / f"vocabulary-{generation}.json"
 
     def save(self, path: Path) -> None:
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"doc_count": self.doc_count, "doc_freq": self.doc_freq,
-                                   "best_accented": self.best_accented}, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)  # atomic: a reader never sees half a file
-        for stale in path.parent.glob("vocabulary-*.json"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        text = json.dumps({"doc_count": self.doc_count, "doc_freq": self.doc_freq,
+                           "best_accented": self.best_accented}, ensure_ascii=False)
+        save_for_generation(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @classmethod
     def load_or_build(cls, reader: IndexReader, index_dir: Path) -> Vocabulary:
