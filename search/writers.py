@@ -24,7 +24,7 @@ from whoosh.writing import IndexWriter
 
 from search.analysis.segmenter import PRELOAD_MODULES
 
-WRITER_MB = 256  # Whoosh's in-memory posting pool, shared out among the sub-writers
+WRITER_MB = 1024  # Whoosh's in-memory posting pool, shared out among the sub-writers
 PARENT_CHECK_S = 1.0
 
 

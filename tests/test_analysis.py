@@ -77,3 +77,53 @@ def test_syllable_analyzer_offsets_point_at_the_original_text() -> None:
         assert fold(text[t.startchar : t.endchar]).lower() == fold(t.text)
     texts = [t.text for t in SyllableAnalyzer()(text)]
     assert "hòa" in texts and "thụy" in texts  # canonical tone placement
+
+
+def _pieces_of(texts: list[str]) -> list[str]:
+    from search.analysis.segmenter import _pieces
+
+    return [piece for text in texts for _, piece in _pieces(to_nfc(text))]
+
+
+ODD_PIECES = ["", " ", "...", "TP.HCM ngày 12/3", "COVID-19", "Mr. Dr. ThS. Nguyễn", "==> -> >>", "a_b c_d",
+              "ΑΣ Σ ΣΑ İstanbul", "http://vnexpress.net/x?y=1 a@b.vn", "😀 Hà Nội 😀", "HÀ NỘI VÀ TP HỒ CHÍ MINH",
+              "1.000.000 đồng", "<=> ~ ^^", "Thổ Nhĩ Kỳ", "thổ nhĩ kỳ", "Điện Kremlin"]
+
+
+def test_the_fast_crf_path_equals_pyvi_on_the_sample_archive_and_odd_text() -> None:
+    from pyvi import ViTokenizer
+
+    from search.analysis.segmenter import _tokenize
+    from tests.conftest import CORPUS
+
+    pieces = _pieces_of([p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]) + ODD_PIECES
+    assert len(pieces) > 50
+    assert [_tokenize(p) for p in pieces] == [ViTokenizer.tokenize(p) for p in pieces]
+
+
+@pytest.mark.corpus
+def test_the_fast_crf_path_equals_pyvi_on_real_news(baomoi_path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    import itertools
+    import json
+
+    from pyvi import ViTokenizer
+
+    from search.analysis.segmenter import _tokenize
+
+    with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in itertools.islice(lines, 150)]
+    pieces = _pieces_of([a.get(k) or "" for a in articles for k in ("title", "summary", "body")])
+    differing = [p for p in pieces if _tokenize(p) != ViTokenizer.tokenize(p)]
+    assert not differing, differing[:3]
+
+
+def test_segmentation_from_many_threads_at_once_matches_one_thread() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.analysis.segmenter import _tokenize
+
+    texts = [f"{SENTENCE} Lần thứ {i}." for i in range(40)]
+    alone = [_tokenize(t) for t in texts]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(_tokenize, texts)) == alone

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from whoosh.analysis import RegexTokenizer, Token, Tokenizer
@@ -16,6 +17,13 @@ from search.analysis.segmenter import segment
 # to join syllables; underscores in source text are treated as separators.
 SYLLABLE_PATTERN = r"[^\W_]+"
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+@lru_cache(maxsize=65536)
+def word_term(word: str) -> str:
+    """The term of a word as written ("Điện  Kremlin," -> "Điện_Kremlin"); "" when nothing is left.
+    Cached: a corpus repeats its words, and this runs for every word indexed."""
+    return "_".join(_EDGE_PUNCT.sub("", s) for s in word.split()).strip("_")
 
 
 class WordTokenizer(Tokenizer):
@@ -42,8 +50,7 @@ class WordTokenizer(Tokenizer):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
         for seg in segment(value):
-            text = "_".join(_EDGE_PUNCT.sub("", s) for s in seg.syllables)
-            text = text.strip("_")
+            text = word_term(seg.text)
             if not text:
                 continue
             token.text = text

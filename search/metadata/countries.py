@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..models import Country
 from .data import babel_countries, capitals, country_labels, country_aliases, lookalikes, organisations, places
@@ -67,8 +68,7 @@ class _Lexicon:
     lengths: dict[str, tuple[int, ...]]  # first token -> n-gram lengths to try, longest first
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(NamedTuple):  # a named tuple: extraction makes ~1,500 per article
     text: str
     start: int
     end: int

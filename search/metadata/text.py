@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Control characters other than newline and tab break line-based rules and never carry meaning.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
@@ -65,8 +65,7 @@ def is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a named tuple, not a frozen dataclass: ~4x cheaper to make
     text: str
     start: int
     end: int
