@@ -133,6 +133,12 @@ def _joins(prev: str, cur: str) -> bool:
     )
 
 
+def reference_tokenize(piece: str) -> str:
+    """pyvi's own `ViTokenizer.tokenize`, unchanged: what `_tokenize` must equal (the tests), and
+    the indexing benchmark's floor (pyvi alone)."""
+    return _pyvi().tokenize(piece)
+
+
 def _tokenize(piece: str) -> str:
     """`ViTokenizer.tokenize(piece)`, computed faster (see the module docstring)."""
     vi = _pyvi()
@@ -148,7 +154,8 @@ def _tokenize(piece: str) -> str:
     return "".join(parts)
 
 
-def _pieces(text: str) -> Iterator[tuple[int, str]]:
+def pieces(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, piece): the sentence-sized pieces pyvi is fed, blank ones left out."""
     for match in _PIECE.finditer(text):
         piece = match.group()
         if piece.strip():
@@ -187,7 +194,7 @@ def _segment_piece(piece: str) -> tuple[tuple[str, int, int], ...]:
 def segment(text: str) -> list[Segment]:
     """Split NFC text into words (multi-syllable words as one Segment), punctuation dropped."""
     words: list[Segment] = []
-    for base, piece in _pieces(text):
+    for base, piece in pieces(text):
         for word, start, end in _segment_piece(piece):
             if _HAS_WORD_CHAR.search(word):
                 words.append(Segment(word, base + start, base + end))
