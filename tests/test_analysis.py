@@ -97,6 +97,25 @@ def test_the_fast_crf_path_equals_pyvi_on_the_sample_archive_and_odd_text() -> N
     pieces = _pieces_of([p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]) + ODD_PIECES
     assert len(pieces) > 50
     assert [_tokenize(p) for p in pieces] == [reference_tokenize(p) for p in pieces]
+    assert [_words(p) for p in pieces] == [_aligned_reference(p) for p in pieces]
+
+
+def _words(piece: str) -> tuple[tuple[str, int, int], ...]:
+    from search.analysis.segmenter import _words as words
+
+    return words(piece)
+
+
+def _aligned_reference(piece: str) -> tuple[tuple[str, int, int], ...]:
+    """pyvi's own output, mapped back onto the piece: what the offsets of our words must be."""
+    from search.analysis.segmenter import _align, reference_tokenize
+
+    return tuple(_align(piece, reference_tokenize(piece), 0))
+
+
+def test_decomposed_pieces_are_segmented_as_pyvi_does() -> None:
+    nfd = unicodedata.normalize("NFD", SENTENCE)
+    assert _words(nfd) == _aligned_reference(nfd)
 
 
 @pytest.mark.corpus
@@ -110,7 +129,7 @@ def test_the_fast_crf_path_equals_pyvi_on_real_news(baomoi_path) -> None:  # typ
     with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
         articles = [json.loads(line) for line in itertools.islice(lines, 150)]
     pieces = _pieces_of([a.get(k) or "" for a in articles for k in ("title", "summary", "body")])
-    differing = [p for p in pieces if _tokenize(p) != reference_tokenize(p)]
+    differing = [p for p in pieces if _tokenize(p) != reference_tokenize(p) or _words(p) != _aligned_reference(p)]
     assert not differing, differing[:3]
 
 

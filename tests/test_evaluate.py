@@ -172,3 +172,24 @@ def test_real_news_ranks_and_counts_as_whoosh(baomoi_index: Path) -> None:
     assert BAOMOI.exists()
     _assert_same(baomoi_index, QUERIES)
     _assert_same_related(baomoi_index)
+
+
+def test_vocabulary_summed_over_segments_equals_the_merged_lexicon(baomoi_index: Path) -> None:
+    """Vocabulary.from_reader sums each segment's lexicon: it must give what Whoosh's merged
+    lexicon gives (the same frequencies, and the same accented form on ties)."""
+    from search.analysis import fold
+    from search.index_store import open_index
+    from search.query.vocabulary import Vocabulary
+
+    with open_index(baomoi_index).searcher() as searcher:
+        reader = searcher.reader()
+        assert len(reader.leaf_readers()) > 1  # several workers, several segments
+        vocab = Vocabulary.from_reader(reader)
+        merged = {(raw.decode() if isinstance(raw, bytes) else raw): info.doc_frequency()
+                  for raw, info in reader.iter_field("body")}
+    assert vocab.doc_freq == merged
+    best: dict[str, tuple[int, str]] = {}
+    for term, df in merged.items():  # lexicon order: the first of equals wins
+        if fold(term) != term and df > best.get(fold(term), (0, ""))[0]:
+            best[fold(term)] = (df, term)
+    assert vocab.best_accented == {folded: term for folded, (_, term) in best.items()}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import string
 import threading
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -24,6 +25,14 @@ from typing import Any, NamedTuple
 _MAX_PIECE = 400
 _PIECE = re.compile(r"[^\n]{1,%d}(?:(?<=[.!?;:])\s|\s|$)|[^\n]+" % _MAX_PIECE)
 _HAS_WORD_CHAR = re.compile(r"\w")
+# pyvi's syllable pattern, verbatim (ViTokenizer.sylabelize builds it on every call), so that
+# syllables come with their offsets; tests compare the words with pyvi's own output.
+_PYVI_SYLLABLE = re.compile("(" + "|".join([
+    r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",  # abbreviations
+    "==>", "->", r"\.\.\.", ">>", "\n",  # specials
+    r"\w+://[^\s]+", r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",  # web, email
+    r"\d+([\.,_]\d+)+", r"[^\w\s]", r"\w+",  # digits, non-word, word
+]) + ")", re.UNICODE)
 
 _lock = threading.Lock()
 _tokenizer: Any = None
@@ -139,19 +148,53 @@ def reference_tokenize(piece: str) -> str:
     return _pyvi().tokenize(piece)
 
 
+def _labels(syllables: list[str]) -> list[str]:
+    vi = _pyvi()
+    return _tagger().tag(_features(syllables, vi.bi_grams, vi.tri_grams))
+
+
+def _glued(syllables: list[str], labels: list[str], i: int) -> bool:
+    """Whether syllable i belongs to the same word as syllable i - 1."""
+    return labels[i] == "I_W" and _joins(syllables[i - 1], syllables[i])
+
+
 def _tokenize(piece: str) -> str:
     """`ViTokenizer.tokenize(piece)`, computed faster (see the module docstring)."""
-    vi = _pyvi()
-    _, syllables = vi.sylabelize(piece)
+    _, syllables = _pyvi().sylabelize(piece)
     if not syllables:
         return piece
-    labels = _tagger().tag(_features(syllables, vi.bi_grams, vi.tri_grams))
+    labels = _labels(syllables)
     parts = [syllables[0]]
     for i in range(1, len(syllables)):
-        glue = labels[i] == "I_W" and _joins(syllables[i - 1], syllables[i])
-        parts.append("_" if glue else " ")
+        parts.append("_" if _glued(syllables, labels, i) else " ")
         parts.append(syllables[i])
     return "".join(parts)
+
+
+def _words(piece: str) -> tuple[tuple[str, int, int], ...]:
+    """(word as written, start, end) for each of pyvi's tokens in `piece`, punctuation included.
+
+    The syllables come with their offsets from pyvi's own pattern, so no alignment is needed;
+    only text that is not NFC (pyvi normalises it first, which moves offsets) is aligned.
+    """
+    if not unicodedata.is_normalized("NFC", piece):
+        return tuple(_align(piece, _tokenize(piece), 0))
+    found = list(_PYVI_SYLLABLE.finditer(piece))
+    if not found:
+        return ()
+    syllables = [m.group() for m in found]
+    labels = _labels(syllables)
+    spans = []
+    start, end = found[0].span()
+    for i in range(1, len(found)):
+        if _glued(syllables, labels, i):
+            end = found[i].end()
+        else:
+            spans.append((start, end))
+            start, end = found[i].span()
+    spans.append((start, end))
+    # a piece's closing "\n" is one of pyvi's tokens, but whitespace in its output string
+    return tuple((piece[a:b], a, b) for a, b in spans if not piece[a:b].isspace())
 
 
 def pieces(text: str) -> Iterator[tuple[int, str]]:
@@ -187,8 +230,7 @@ def _align(piece: str, output: str, base: int) -> Iterator[Segment]:
 
 @lru_cache(maxsize=4096)
 def _segment_piece(piece: str) -> tuple[tuple[str, int, int], ...]:
-    output = _tokenize(piece)
-    return tuple((s.text, s.start, s.end) for s in _align(piece, output, 0))
+    return _words(piece)
 
 
 def segment(text: str) -> list[Segment]:

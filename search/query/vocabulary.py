@@ -30,11 +30,16 @@ class Vocabulary:
     @classmethod
     def from_reader(cls, reader: IndexReader, fieldname: str = "body") -> Vocabulary:
         vocab = cls(doc_count=reader.doc_count_all())
+        doc_freq = vocab.doc_freq
+        # Segment by segment, summing: a multi-segment reader merges the lexicons term by term
+        # through a heap, ~10x slower (52 s instead of seconds on 18 segments of 35k articles).
+        for leaf, _ in reader.leaf_readers():
+            for raw, info in leaf.iter_field(fieldname):
+                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+                doc_freq[term] = doc_freq.get(term, 0) + info.doc_frequency()
         best_df: dict[str, int] = {}
-        for raw, info in reader.iter_field(fieldname):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            df = info.doc_frequency()
-            vocab.doc_freq[term] = df
+        for term in sorted(doc_freq):  # lexicon order, so that ties go to the same form as before
+            df = doc_freq[term]
             folded = fold(term)
             if folded != term and df > best_df.get(folded, 0):
                 best_df[folded] = df
