@@ -41,4 +41,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/relevance.py
 
 clean:
-	rm -rf $(VENV) index/_* index/*.toc index/*.seg index/*.pst index/vnsearch.json $(INDEX_STAMP) test-output
+	rm -rf $(VENV) index/_* index/*.toc index/*.seg index/*.pst index/vnsearch.json index/*-[0-9]*.* $(INDEX_STAMP) test-output

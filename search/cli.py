@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="index articles (incrementally)", description=(
         "Index articles from folders of .txt/.md files (recursively), single files, or .jsonl/.jsonl.gz "
         "exports. Unchanged articles are skipped, changed ones replaced. Larger runs use one worker "
-        "process per core and commit every 2,000 articles: an interrupted run keeps what it committed "
+        "process per core and commit every 4,000 articles: an interrupted run keeps what it committed "
         "and a re-run resumes. Exit code 3 when some files or lines were skipped (each is listed with "
         "its reason)."))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"what to index (default: {DEFAULT_CORPUS}/)")

@@ -7,6 +7,10 @@ single vectorised operation (see search/evaluate.py for the ranking side).
 """
 from __future__ import annotations
 
+import json
+import math
+import os
+import weakref
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
@@ -16,6 +20,7 @@ from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
 from search.index_store import save_for_generation
@@ -24,6 +29,10 @@ from search.schema import SCORED_FIELDS
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
 RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
 PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a byte per document each)
+# A term in at least this share of the articles has its whole posting list saved at indexing time
+# (hot postings, memory-mapped by servers): the common words are where a first query spends its
+# time, decoding thousands of Whoosh blocks; 2% is ~1,900 terms and ~23 M postings on 35k articles.
+HOT_SHARE = 0.02
 
 
 K = TypeVar("K")
@@ -135,11 +144,13 @@ class DocArrays:
         self.ranked: BoundedCache[Any, Any] = BoundedCache(RANKED_CACHE_ENTRIES)  # query -> ranking (evaluate.py)
         self._phrases: BoundedCache[tuple[str, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = BoundedCache(
             PHRASE_CACHE_ENTRIES)
+        self.hot: HotPostings | None = None
 
     @classmethod
-    def load(cls, searcher: Searcher, saved: Path | None = None) -> DocArrays:
-        """The arrays of the searcher's generation; the columns from `saved` (written at indexing
-        time by `save`) when it was written for exactly these segments, else read from Whoosh."""
+    def load(cls, searcher: Searcher, index_dir: Path | None = None) -> DocArrays:
+        """The arrays of the searcher's generation. The columns and the hot postings come from
+        the files written beside the index at indexing time (`save`) when they were written for
+        exactly these segments; else the columns are read from Whoosh, and there are no hot ones."""
         leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers() if s.reader().doc_count_all()]
         size = searcher.reader().doc_count_all()
         alive = np.ones(size, dtype=bool)
@@ -148,14 +159,20 @@ class DocArrays:
                 count = reader.doc_count_all()
                 alive[offset:offset + count] = False
                 alive[offset + np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        columns = _load_columns(saved, _segments_key(leaves)) if saved else None
+        generation = searcher.reader().generation()
+        key = _segments_key(leaves)
+        columns = _load_columns(cls.path_for(index_dir, generation), key) if index_dir else None
         if columns is None:
             columns = _read_columns(leaves, size)
         lengths, keyed, multi = columns
-        return cls(searcher, leaves, alive, lengths, keyed, multi)
+        arrays = cls(searcher, leaves, alive, lengths, keyed, multi)
+        arrays.hot = HotPostings.load(index_dir, generation, key) if index_dir else None
+        return arrays
 
-    def save(self, path: Path) -> None:
-        """The columns, for a fast server start on this generation (atomic, like the vocabulary)."""
+    def save(self, index_dir: Path) -> None:
+        """The columns and the hot postings, for a fast server on this generation (atomic files,
+        like the vocabulary)."""
+        generation = self.searcher.reader().generation()
         arrays: dict[str, np.ndarray] = {"segments": np.array(_segments_key(self.leaves))}
         arrays.update({f"length:{f}": v for f, v in self.lengths.items()})
         for name, k in self.keyed.items():
@@ -165,7 +182,8 @@ class DocArrays:
             arrays[f"multi:{name}:values"] = np.array(m.values, dtype=str)
             arrays[f"multi:{name}:docs"] = m.docs
             arrays[f"multi:{name}:codes"] = m.codes
-        save_for_generation(path, lambda tmp: np.savez(tmp, **arrays))
+        save_for_generation(self.path_for(index_dir, generation), lambda tmp: np.savez(tmp, **arrays))
+        HotPostings.save(self, index_dir, generation)
 
     @staticmethod
     def path_for(index_dir: Path, generation: int) -> Path:
@@ -178,22 +196,27 @@ class DocArrays:
         found = self._postings.get(key)
         if found is not None:
             return found
+        found = (self.hot.get(key) if self.hot else None) or self.read_postings(field, term)
+        self._postings.put(key, found)
+        return found
+
+    def read_postings(self, field: str, term: str) -> Postings:
+        """A term's postings decoded from Whoosh's segments (no cache)."""
         parts = [(docs + offset, weights) for reader, offset in self.leaves
                  for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
-        found = Postings(
+        return Postings(
             np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32),
             np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float64),
         )
-        self._postings.put(key, found)
-        return found
 
     def positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
         """(document, positions of `term` in `field`) for each of `docs` (ascending) that has it."""
         for reader, offset in self.leaves:
             local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
-            if not len(local) or (field, term) not in reader:
+            matcher = _matcher(reader, field, term) if len(local) else None
+            if matcher is None:
                 continue
-            for docnum, found in _positions_in(_unfiltered(reader.postings(field, term)), local):
+            for docnum, found in _positions_in(matcher, local):
                 yield offset + docnum, found
 
     def phrase_checks(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -204,6 +227,101 @@ class DocArrays:
             found = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
             self._phrases.put(key, found)
         return found
+
+
+class HotPostings:
+    """The whole posting lists of a generation's most common terms (see HOT_SHARE), saved at
+    indexing time, so a first query of common words reads one slice of a file instead of
+    decoding thousands of Whoosh blocks. Two files beside the index: `hotpostings-<gen>.npy`
+    (document number and weight per posting; Whoosh keeps weights as 32-bit floats, so exact)
+    and `hotterms-<gen>.json` (which segments, and each term's slice), written last.
+
+    Slices are read with pread from a descriptor opened at load, not memory-mapped: mapped
+    pages would count in the server's resident memory as queries touch them (186 MB of them on
+    35k articles); read, they land in the bounded postings cache like decoded ones. The open
+    descriptor keeps reading this generation's file even after a newer one replaces it.
+    """
+
+    DTYPE = np.dtype([("doc", "<i4"), ("weight", "<f4")])
+
+    def __init__(self, spans: dict[tuple[str, str], tuple[int, int]], fd: int, data_offset: int) -> None:
+        self.spans = spans
+        self._fd = fd
+        self._data_offset = data_offset
+        weakref.finalize(self, os.close, fd)
+
+    def get(self, key: tuple[str, str]) -> Postings | None:
+        span = self.spans.get(key)
+        if span is None:
+            return None
+        start, end = span
+        size = self.DTYPE.itemsize
+        raw = os.pread(self._fd, (end - start) * size, self._data_offset + start * size)
+        rows = np.frombuffer(raw, dtype=self.DTYPE)
+        if len(rows) != end - start:
+            return None  # cut short (a damaged file): decode from Whoosh instead
+        return Postings(rows["doc"].copy(), rows["weight"].astype(np.float64))
+
+    @staticmethod
+    def paths(index_dir: Path, generation: int) -> tuple[Path, Path]:
+        return index_dir / f"hotterms-{generation}.json", index_dir / f"hotpostings-{generation}.npy"
+
+    @classmethod
+    def load(cls, index_dir: Path, generation: int, segments: str) -> HotPostings | None:
+        terms_path, postings_path = cls.paths(index_dir, generation)
+        try:
+            meta = json.loads(terms_path.read_text(encoding="utf-8"))
+            if meta["segments"] != segments:
+                return None  # another index's (a rebuild restarts generation numbers)
+            spans = {(field, term): (start, end) for field, term, start, end in meta["terms"]}
+            with postings_path.open("rb") as f:
+                version = np.lib.format.read_magic(f)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                shape, _, dtype = read_header(f)
+                data_offset = f.tell()
+            if dtype != cls.DTYPE or shape != (meta["total"],):
+                return None
+            fd = os.open(postings_path, os.O_RDONLY)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing or unreadable: decode from Whoosh, as without it
+        return cls(spans, fd, data_offset)
+
+    @classmethod
+    def save(cls, arrays: DocArrays, index_dir: Path, generation: int) -> None:
+        threshold = max(2, math.ceil(HOT_SHARE * arrays.size))
+        chosen = [(f, term, df) for f in SCORED_FIELDS for term, df in _common_terms(arrays.leaves, f, threshold)]
+        total = sum(df for _, _, df in chosen)
+        spans: list[tuple[str, str, int, int]] = []
+
+        def write(tmp: Path) -> None:
+            # The lexicon's frequencies count deleted documents, which the postings may leave
+            # out (they are masked by `alive` either way): they bound the room needed.
+            table = np.lib.format.open_memmap(tmp, mode="w+", dtype=cls.DTYPE, shape=(total,))
+            at = 0
+            for field, term, _ in chosen:
+                found = arrays.read_postings(field, term)
+                end = at + len(found.docs)
+                table["doc"][at:end] = found.docs
+                table["weight"][at:end] = found.weights
+                spans.append((field, term, at, end))
+                at = end
+            table.flush()
+            del table
+
+        terms_path, postings_path = cls.paths(index_dir, generation)
+        save_for_generation(postings_path, write)
+        meta = {"segments": _segments_key(arrays.leaves), "total": total, "terms": spans}
+        save_for_generation(terms_path, lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8"))
+
+
+def _common_terms(leaves: list[tuple[Any, int]], field: str, threshold: int) -> list[tuple[str, int]]:
+    """(term, document frequency summed over segments) of the field's terms in >= threshold."""
+    doc_freq: dict[str, int] = {}
+    for reader, _ in leaves:
+        for raw, info in reader.iter_field(field):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            doc_freq[term] = doc_freq.get(term, 0) + info.doc_frequency()
+    return sorted((t, df) for t, df in doc_freq.items() if df >= threshold)
 
 
 def _positions_in(matcher: Any, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
@@ -270,10 +388,20 @@ def _unfiltered(matcher: Any) -> Any:
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
+def _matcher(reader: Any, field: str, term: str) -> Any | None:
+    """The term's matcher in one segment, deletions not filtered; None when the segment lacks it.
+    (Asking `(field, term) in reader` first would look the term up twice: a query touches
+    every one of its terms in every segment, so that was a quarter of a cold query's time.)"""
+    try:
+        return _unfiltered(reader.postings(field, term))
+    except TermNotFound:
+        return None
+
+
 def _read_postings(reader: Any, field: str, term: str) -> tuple[np.ndarray, np.ndarray]:
-    if (field, term) not in reader:
+    matcher = _matcher(reader, field, term)
+    if matcher is None:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64)
-    matcher = _unfiltered(reader.postings(field, term))
     ids: list[int] = []
     weights: list[float] = []
     if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):

@@ -94,8 +94,7 @@ class Engine:
         with self._lock:
             searcher = self._searcher or self.searcher()
             if self._arrays is None or self._arrays.searcher is not searcher:
-                saved = DocArrays.path_for(self.index_dir, searcher.reader().generation())
-                self._arrays = DocArrays.load(searcher, saved)
+                self._arrays = DocArrays.load(searcher, self.index_dir)
             return self._arrays
 
     def vocabulary(self) -> Vocabulary:

@@ -54,6 +54,10 @@ def open_or_create(index_dir: Path) -> Index:
 
 
 _INDEX_FILE = re.compile(rf"^_?{INDEX_NAME}[._]")
+# What save_for_generation writes for one generation (`<kind>-<generation><suffix>`): derived
+# from the index, so never carried over into a rebuilt one (where it would be stale, and the
+# hot postings are ~40% of the index's size).
+_GENERATION_FILE = re.compile(r"^[a-z]+-\d+(\.tmp)?\.(json|npz|npy)$")
 
 
 @contextmanager
@@ -79,7 +83,8 @@ def rebuilding(index_dir: Path) -> Iterator[Path]:
         old = index_dir.with_name(f".{index_dir.name}.old-{os.getpid()}")
         if index_dir.exists():
             for item in index_dir.iterdir():
-                if item.is_file() and not _INDEX_FILE.match(item.name) and not (fresh / item.name).exists():
+                if (item.is_file() and not _INDEX_FILE.match(item.name) and not _GENERATION_FILE.match(item.name)
+                        and not (fresh / item.name).exists()):
                     shutil.copy2(item, fresh / item.name)
             index_dir.rename(old)
         fresh.rename(index_dir)

@@ -35,7 +35,7 @@ from search.writers import open_writer
 # few segments without merges: 35,439 articles make 18 segments, below the ~20 where Whoosh's
 # MERGE_SMALL policy starts merging (it rewrote 19k articles serially at 2,000 a commit: 510 s
 # instead of ~270 s). Each worker's share of a batch must fit its posting pool (writers.WRITER_MB).
-COMMIT_EVERY = 4000
+COMMIT_EVERY = 4000  # also stated in `vnsearch index --help`
 PARALLEL_FROM = 40  # below this many articles, worker start-up costs more than it saves
 
 
@@ -176,8 +176,9 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
 
 def save_for_servers(ix: Index, index_dir: Path) -> None:
     """What a server needs at start, computed once per generation here: the query side's
-    vocabulary (not the whole lexicon) and the ranking's per-article columns (not every column)."""
+    vocabulary (not the whole lexicon), the ranking's per-article columns (not every column)
+    and the common terms' whole posting lists (docarrays.HotPostings)."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
         Vocabulary.from_reader(reader).save(Vocabulary.path_for(index_dir, reader.generation()))
-        DocArrays.load(searcher).save(DocArrays.path_for(index_dir, reader.generation()))
+        DocArrays.load(searcher).save(index_dir)

@@ -193,3 +193,26 @@ def test_vocabulary_summed_over_segments_equals_the_merged_lexicon(baomoi_index:
         if fold(term) != term and df > best.get(fold(term), (0, ""))[0]:
             best[fold(term)] = (df, term)
     assert vocab.best_accented == {folded: term for folded, (_, term) in best.items()}
+
+
+def test_hot_postings_are_the_segments_own(sample_index: Path, tmp_path: Path) -> None:
+    """The common terms' posting lists saved at indexing time hold exactly what the segments
+    do; a server uses them, and ignores another index's file (the ranking is checked against
+    Whoosh's matchers, hot postings in use, by the tests above)."""
+    with Engine(sample_index) as engine:
+        arrays = engine.arrays()
+        assert arrays.hot is not None and len(arrays.hot.spans) > 100
+        for field, term in arrays.hot.spans:
+            hot, read = arrays.hot.get((field, term)), arrays.read_postings(field, term)
+            assert hot is not None and np.array_equal(hot.docs, read.docs), (field, term)
+            assert hot.weights.dtype == np.float64 and np.array_equal(hot.weights, read.weights), (field, term)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / sorted(p.name for p in corpus.iterdir())[0]).unlink()
+    index_paths(tmp_path / "b", [corpus])
+    for name in ("hotterms-1.json", "hotpostings-1.npy"):  # the 5-article index's files, same generation
+        assert (tmp_path / "b" / name).is_file()
+        shutil.copy(next(sample_index.glob(name.replace("1", "*"))), tmp_path / "b" / name)
+    with Engine(tmp_path / "b") as engine:
+        assert engine.arrays().hot is None
+    _assert_same(tmp_path / "b", QUERIES[:6])

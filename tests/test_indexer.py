@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,20 @@ def test_rebuild_replaces_the_index_only_when_complete(tmp_path: Path) -> None:
         assert engine.searcher().doc_count() == 1 and engine.article("x") is not None
     assert (index_dir / "README.md").read_text(encoding="utf-8") == "kept"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.jsonl", "docs", "ix"]
+
+
+def test_a_rebuild_keeps_no_file_of_the_old_generations(tmp_path: Path) -> None:
+    """Columns, vocabulary and hot postings belong to one generation: a rebuilt index (which
+    starts again at generation 1) holds only its own, not the old index's."""
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [CORPUS])
+    extra = tmp_path / "extra"
+    write_article(extra, "b.txt", GOOD)
+    index_paths(index_dir, [extra])  # generation 2
+    assert list(index_dir.glob("hotpostings-2.npy"))
+    index_paths(index_dir, [CORPUS], rebuild=True)
+    derived = sorted(p.name for p in index_dir.iterdir() if re.match(r"^[a-z]+-\d+\.", p.name))
+    assert derived == ["columns-1.npz", "hotpostings-1.npy", "hotterms-1.json", "vocabulary-1.json"]
 
 
 def test_corpus_holds_the_sample_archive_unchanged() -> None:

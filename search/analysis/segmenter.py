@@ -4,10 +4,11 @@ Nothing else in the project imports pyvi or knows its quirks:
 - it is slow and memory-hungry on long lines, so text is fed a sentence-sized piece at a time;
 - most of `ViTokenizer.tokenize`'s time goes to building a dict of features per syllable that
   sklearn-crfsuite then converts again; `_tokenize` feeds pyvi's own CRF model the same features
-  as strings instead, and joins its labels by pyvi's own rule: the same output, ~2.5x faster
+  as strings instead, and joins its labels by pyvi's own rule: the same output, ~2.3x faster
   (tests/test_analysis.py compares the two on real text);
-- it joins syllables of a word with "_" and spaces out punctuation, but keeps every other
-  character in order, so its output is aligned back to the input with a left-to-right scan;
+- it joins syllables of a word with "_" and spaces out punctuation; `_words` takes the syllables'
+  offsets from pyvi's own syllable pattern instead of aligning that output string back onto the
+  input (only text that is not NFC, which pyvi normalises first, is aligned);
 - it raises on None and takes ~0.8 s to import, so it is loaded on first use.
 """
 from __future__ import annotations
