@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh import classify
 from whoosh import query as wq
 from whoosh import sorting
 from whoosh.index import EmptyIndexError
@@ -33,7 +34,7 @@ from search.models import (
 )
 from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
-from search.query.vocabulary import Vocabulary
+from search.query.vocabulary import StatisticsReader, Vocabulary
 
 MAX_QUERY_CHARS = 1000
 FEW_RESULTS = 3
@@ -283,7 +284,11 @@ class Engine:
             if not self.use_arrays:
                 results = searcher.more_like(docnum, "body", top=count, numterms=20)
                 return [self._hit(h.fields(), None, h.score) for h in results]
-            terms = searcher.key_terms([docnum], "body", numterms=20, normalize=False)  # as more_like
+            # searcher.key_terms([docnum], "body", numterms=20, normalize=False), as more_like does,
+            # with the term statistics from the vocabulary
+            expander = classify.Expander(StatisticsReader(searcher.reader(), self.vocabulary()), "body")
+            expander.add_document(docnum)
+            terms = expander.expanded_terms(20, normalize=False)
             query = wq.Or([wq.Term("body", word, boost=weight) for word, weight in terms])
             return [self._hit(searcher.stored_fields(d), None, score)
                     for d, score in self._best(searcher, query, count, without=docnum)]

@@ -185,8 +185,9 @@ def test_vocabulary_summed_over_segments_equals_the_merged_lexicon(baomoi_index:
         reader = searcher.reader()
         assert len(reader.leaf_readers()) > 1  # several workers, several segments
         vocab = Vocabulary.from_reader(reader)
-        merged = {(raw.decode() if isinstance(raw, bytes) else raw): info.doc_frequency()
-                  for raw, info in reader.iter_field("body")}
+        lexicon = [((raw.decode() if isinstance(raw, bytes) else raw), info) for raw, info in reader.iter_field("body")]
+        merged = {term: info.doc_frequency() for term, info in lexicon}
+        assert vocab.frequency == {term: reader.frequency("body", term) for term, _ in lexicon}
     assert vocab.doc_freq == merged
     best: dict[str, tuple[int, str]] = {}
     for term, df in merged.items():  # lexicon order: the first of equals wins

@@ -26,17 +26,20 @@ class Vocabulary:
     doc_freq: dict[str, int] = field(default_factory=dict)
     # folded word -> the accented form found in most documents
     best_accented: dict[str, str] = field(default_factory=dict)
+    # any word form -> its total weight in the field (Whoosh's `frequency`, for more-like-this)
+    frequency: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def from_reader(cls, reader: IndexReader, fieldname: str = "body") -> Vocabulary:
         vocab = cls(doc_count=reader.doc_count_all())
-        doc_freq = vocab.doc_freq
+        doc_freq, frequency = vocab.doc_freq, vocab.frequency
         # Segment by segment, summing: a multi-segment reader merges the lexicons term by term
         # through a heap, ~10x slower (52 s instead of seconds on 18 segments of 35k articles).
         for leaf, _ in reader.leaf_readers():
             for raw, info in leaf.iter_field(fieldname):
                 term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
                 doc_freq[term] = doc_freq.get(term, 0) + info.doc_frequency()
+                frequency[term] = frequency.get(term, 0.0) + info.weight()
         best_df: dict[str, int] = {}
         for term in sorted(doc_freq):  # lexicon order, so that ties go to the same form as before
             df = doc_freq[term]
@@ -54,7 +57,7 @@ class Vocabulary:
 
     def save(self, path: Path) -> None:
         text = json.dumps({"doc_count": self.doc_count, "doc_freq": self.doc_freq,
-                           "best_accented": self.best_accented}, ensure_ascii=False)
+                           "best_accented": self.best_accented, "frequency": self.frequency}, ensure_ascii=False)
         save_for_generation(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @classmethod
@@ -63,7 +66,7 @@ class Vocabulary:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data["doc_count"] == reader.doc_count_all():
-                return cls(data["doc_count"], data["doc_freq"], data["best_accented"])
+                return cls(data["doc_count"], data["doc_freq"], data["best_accented"], data["frequency"])
         except (OSError, ValueError, KeyError, TypeError):
             pass  # missing or unreadable: build it from the lexicon
         return cls.from_reader(reader)
@@ -97,3 +100,32 @@ class Vocabulary:
     def restore(self, word: str) -> str | None:
         """The accented form of an unaccented word most documents use, if the index has one."""
         return self.best_accented.get(word) if fold(word) == word else None
+
+
+class StatisticsReader:
+    """An index reader whose `body` term statistics come from the vocabulary: one dict lookup
+    instead of one per segment (Whoosh's more-like-this asks for every word of an article:
+    ~12,000 lookups, 300 ms, on 18 segments). Everything else goes to the reader itself."""
+
+    def __init__(self, reader: IndexReader, vocab: Vocabulary, fieldname: str = "body") -> None:
+        self._reader = reader
+        self._vocab = vocab
+        self._fieldname = fieldname
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._reader, name)
+
+    def __contains__(self, term: tuple[str, str | bytes]) -> bool:
+        fieldname, text = term
+        if fieldname != self._fieldname:
+            return term in self._reader
+        return _text(text) in self._vocab.doc_freq
+
+    def frequency(self, fieldname: str, text: str | bytes) -> float:
+        if fieldname != self._fieldname:
+            return float(self._reader.frequency(fieldname, text))
+        return self._vocab.frequency.get(_text(text), 0.0)
+
+
+def _text(text: str | bytes) -> str:
+    return text.decode("utf-8") if isinstance(text, bytes) else text
