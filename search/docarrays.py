@@ -23,15 +23,15 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.index_store import save_for_generation
+from search.index_store import save_for_generation, summed_lexicon
 from search.schema import SCORED_FIELDS
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
 RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
 PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a byte per document each)
 # A term in at least this share of the articles has its whole posting list saved at indexing time
-# (hot postings, memory-mapped by servers): the common words are where a first query spends its
-# time, decoding thousands of Whoosh blocks; 2% is ~1,900 terms and ~23 M postings on 35k articles.
+# (HotPostings): the common words are where a first query spends its time, decoding thousands of
+# Whoosh blocks; 2% is ~1,900 terms and ~23 M postings (186 MB) on 35k articles.
 HOT_SHARE = 0.02
 
 
@@ -315,13 +315,9 @@ class HotPostings:
 
 
 def _common_terms(leaves: list[tuple[Any, int]], field: str, threshold: int) -> list[tuple[str, int]]:
-    """(term, document frequency summed over segments) of the field's terms in >= threshold."""
-    doc_freq: dict[str, int] = {}
-    for reader, _ in leaves:
-        for raw, info in reader.iter_field(field):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            doc_freq[term] = doc_freq.get(term, 0) + info.doc_frequency()
-    return sorted((t, df) for t, df in doc_freq.items() if df >= threshold)
+    """(term, document frequency over all segments) of the field's terms in >= threshold."""
+    totals = summed_lexicon((reader for reader, _ in leaves), field)
+    return sorted((term, df) for term, (df, _) in totals.items() if df >= threshold)
 
 
 def _positions_in(matcher: Any, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:

@@ -5,13 +5,14 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, LockError
+from whoosh.reading import IndexReader
 
 from search.schema import PIPELINE_VERSION, build_schema
 
@@ -50,8 +51,18 @@ def create_index(index_dir: Path) -> Index:
 
 
 def open_or_create(index_dir: Path) -> Index:
-    if not index_exists(index_dir):
-        return create_index(index_dir)
+    if index_exists(index_dir):
+        return open_index(index_dir)
+    # Two indexers may find the folder empty at once, and Whoosh's create first deletes every
+    # index file it finds, the other creator's included: creating is serialised by a lock.
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileStorage(str(index_dir)).lock(f"{INDEX_NAME}_CREATELOCK")
+    lock.acquire(blocking=True)
+    try:
+        if not index_exists(index_dir):
+            return create_index(index_dir)
+    finally:
+        lock.release()
     return open_index(index_dir)
 
 
@@ -110,3 +121,18 @@ def save_for_generation(path: Path, write: Callable[[Path], None]) -> None:
     for stale in path.parent.glob(f"{kind}-*{path.suffix}"):
         if stale != path:
             stale.unlink(missing_ok=True)
+
+
+def summed_lexicon(readers: Iterable[IndexReader], field: str) -> dict[str, tuple[int, float]]:
+    """term -> (document frequency, total weight) in `field`, summed over segment readers.
+
+    Segment by segment: a multi-segment reader merges the lexicons term by term through a heap,
+    ~10x slower (52 s instead of 5 s for the body field of 35k articles in 18 segments).
+    """
+    totals: dict[str, tuple[int, float]] = {}
+    for reader in readers:
+        for raw, info in reader.iter_field(field):
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            df, weight = totals.get(term, (0, 0.0))
+            totals[term] = (df + info.doc_frequency(), weight + info.weight())
+    return totals

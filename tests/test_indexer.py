@@ -160,3 +160,17 @@ def test_corpus_holds_the_sample_archive_unchanged() -> None:
     assert [p.name for p in originals] == sorted(p.name for p in CORPUS.glob("*.txt"))
     for original in originals:
         assert (CORPUS / original.name).read_bytes() == original.read_bytes()
+
+
+def test_indexers_creating_one_index_at_once_all_get_it(tmp_path: Path) -> None:
+    """Two `vnsearch index` runs on a folder with no index yet both create it: Whoosh lets only
+    one table of contents win (the other's rename raises); the other must open the winner's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from search.index_store import index_exists, open_or_create
+
+    for attempt in range(6):
+        folder = tmp_path / f"ix{attempt}"
+        with ThreadPoolExecutor(8) as pool:
+            indexes = list(pool.map(lambda _: open_or_create(folder), range(8)))
+        assert index_exists(folder) and all(ix.doc_count_all() == 0 for ix in indexes)

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from search.analysis import fold
-from search.index_store import save_for_generation
+from search.index_store import save_for_generation, summed_lexicon
 
 MAX_WORD_SYLLABLES = 4
 
@@ -32,17 +32,12 @@ class Vocabulary:
     @classmethod
     def from_reader(cls, reader: IndexReader, fieldname: str = "body") -> Vocabulary:
         vocab = cls(doc_count=reader.doc_count_all())
-        doc_freq, frequency = vocab.doc_freq, vocab.frequency
-        # Segment by segment, summing: a multi-segment reader merges the lexicons term by term
-        # through a heap, ~10x slower (52 s instead of seconds on 18 segments of 35k articles).
-        for leaf, _ in reader.leaf_readers():
-            for raw, info in leaf.iter_field(fieldname):
-                term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-                doc_freq[term] = doc_freq.get(term, 0) + info.doc_frequency()
-                frequency[term] = frequency.get(term, 0.0) + info.weight()
+        for term, (df, weight) in summed_lexicon((leaf for leaf, _ in reader.leaf_readers()), fieldname).items():
+            vocab.doc_freq[term] = df
+            vocab.frequency[term] = weight
         best_df: dict[str, int] = {}
-        for term in sorted(doc_freq):  # lexicon order, so that ties go to the same form as before
-            df = doc_freq[term]
+        for term in sorted(vocab.doc_freq):  # lexicon order, so that ties go to the same form as before
+            df = vocab.doc_freq[term]
             folded = fold(term)
             if folded != term and df > best_df.get(folded, 0):
                 best_df[folded] = df
