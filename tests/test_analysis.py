@@ -110,7 +110,7 @@ def _aligned_reference(piece: str) -> tuple[tuple[str, int, int], ...]:
     """pyvi's own output, mapped back onto the piece: what the offsets of our words must be."""
     from search.analysis.segmenter import _align, reference_tokenize
 
-    return tuple(_align(piece, reference_tokenize(piece), 0))
+    return tuple(_align(piece, reference_tokenize(piece)))
 
 
 def test_decomposed_pieces_are_segmented_as_pyvi_does() -> None:

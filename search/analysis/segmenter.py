@@ -52,9 +52,6 @@ class Segment(NamedTuple):
     start: int
     end: int
 
-    @property
-    def syllables(self) -> list[str]:
-        return self.text.split()
 
 
 def _pyvi() -> Any:
@@ -179,7 +176,7 @@ def _words(piece: str) -> tuple[tuple[str, int, int], ...]:
     only text that is not NFC (pyvi normalises it first, which moves offsets) is aligned.
     """
     if not unicodedata.is_normalized("NFC", piece):
-        return tuple(_align(piece, _tokenize(piece), 0))
+        return tuple(_align(piece, _tokenize(piece)))
     found = list(_PYVI_SYLLABLE.finditer(piece))
     if not found:
         return ()
@@ -206,7 +203,7 @@ def pieces(text: str) -> Iterator[tuple[int, str]]:
             yield match.start(), piece
 
 
-def _align(piece: str, output: str, base: int) -> Iterator[Segment]:
+def _align(piece: str, output: str) -> Iterator[Segment]:
     """Map pyvi's output tokens back onto `piece`.
 
     An "_" in the output stands for a run of whitespace in the input, or for a literal "_".
@@ -226,7 +223,7 @@ def _align(piece: str, output: str, base: int) -> Iterator[Segment]:
                 pos += 1
             else:  # pyvi changed a character (not seen, but never trust alignment blindly)
                 return
-        yield Segment(piece[start:pos], base + start, base + pos)
+        yield Segment(piece[start:pos], start, pos)
 
 
 @lru_cache(maxsize=4096)
