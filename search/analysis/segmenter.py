@@ -45,7 +45,7 @@ PRELOAD_MODULES = ("pyvi.ViTokenizer",)
 
 
 class Segment(NamedTuple):
-    """One word as pyvi saw it: its syllables, and where it stands in the input.
+    """One word as pyvi saw it, as written in the input, and where it stands there.
     (A named tuple, not a frozen dataclass: indexing makes millions, ~4x cheaper this way.)"""
 
     text: str  # the word as written in the input, e.g. "Điện Kremlin"
