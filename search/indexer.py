@@ -21,7 +21,7 @@ from pathlib import Path
 
 from whoosh.index import Index
 
-from search.docarrays import DocArrays
+from search.docarrays import DocArrays, HotPostings
 from search.index_store import create_index, open_or_create, rebuilding
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
@@ -171,7 +171,16 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
         save_for_servers(ix, Path(ix.storage.folder))
     else:
         writer.cancel()
+        if ix.doc_count_all() and not saved_for_servers(ix, Path(ix.storage.folder)):
+            save_for_servers(ix, Path(ix.storage.folder))  # an index from before a format change
     return report
+
+
+def saved_for_servers(ix: Index, index_dir: Path) -> bool:
+    """Whether this generation's server files are all there, in the current format."""
+    generation = ix.latest_generation()
+    needed = [DocArrays.path_for(index_dir, generation), *HotPostings.paths(index_dir, generation)]
+    return all(path.is_file() for path in needed) and Vocabulary.saved_is_current(Vocabulary.path_for(index_dir, generation))
 
 
 def save_for_servers(ix: Index, index_dir: Path) -> None:

@@ -152,6 +152,25 @@ def test_a_rebuild_keeps_no_file_of_the_old_generations(tmp_path: Path) -> None:
     assert derived == ["columns-1.npz", "hotpostings-1.npy", "hotterms-1.json", "vocabulary-1.json"]
 
 
+def test_an_unchanged_rerun_restores_missing_or_outdated_server_files(tmp_path: Path) -> None:
+    """A re-run with nothing to index still writes the files servers start from when they are
+    missing or in an older format (a vocabulary without term weights), and leaves the index."""
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [CORPUS])
+    vocabulary = next(index_dir.glob("vocabulary-*.json"))
+    saved = json.loads(vocabulary.read_text(encoding="utf-8"))
+    del saved["frequency"]
+    vocabulary.write_text(json.dumps(saved), encoding="utf-8")
+    next(index_dir.glob("hotterms-*.json")).unlink()
+    before = sorted(p.name for p in index_dir.glob("*.seg"))
+    report = index_paths(index_dir, [CORPUS])
+    assert (report.indexed, report.updated, report.unchanged) == (0, 0, 5)
+    assert "frequency" in json.loads(vocabulary.read_text(encoding="utf-8"))
+    assert list(index_dir.glob("hotterms-*.json")) and sorted(p.name for p in index_dir.glob("*.seg")) == before
+    with Engine(index_dir) as engine:
+        assert engine.arrays().hot is not None and engine.search(SearchRequest(query="Lavrov")).total > 0
+
+
 def test_corpus_holds_the_sample_archive_unchanged() -> None:
     shared = CORPUS.parent.parent / "shared" / "archive"
     if not shared.is_dir():

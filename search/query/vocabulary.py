@@ -55,6 +55,14 @@ class Vocabulary:
                            "best_accented": self.best_accented, "frequency": self.frequency}, ensure_ascii=False)
         save_for_generation(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
+    @staticmethod
+    def saved_is_current(path: Path) -> bool:
+        """Whether `path` holds a vocabulary in the current format (older files lack `frequency`)."""
+        try:
+            return {"doc_count", "doc_freq", "best_accented", "frequency"} <= json.loads(path.read_text(encoding="utf-8")).keys()
+        except (OSError, ValueError, AttributeError):
+            return False
+
     @classmethod
     def load_or_build(cls, reader: IndexReader, index_dir: Path) -> Vocabulary:
         path = cls.path_for(index_dir, reader.generation())
