@@ -21,7 +21,7 @@ from search.analysis import fold, has_diacritics, normalize_query
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
 from search.highlight import mark_all, snippet
-from search.index_store import open_index
+from search.index_store import open_index, term_text
 from search.metadata import country_name
 from search.models import (
     ArticleView,
@@ -372,7 +372,7 @@ class Engine:
 
 def _expand(reader: Any, prefix: str) -> list[str]:
     """Words of the body field starting with `prefix` (Whoosh yields bytes or str by version)."""
-    return [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.expand_prefix("body", prefix)]
+    return [term_text(t) for t in reader.expand_prefix("body", prefix)]
 
 
 def _sort_facet(sort: str, scored: bool) -> sorting.FacetType | None:

@@ -19,6 +19,7 @@ from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from search.docarrays import DocArrays
+from search.index_store import term_text
 from search.schema import FIELD_OF_SYLLABLES
 
 WORD_FIELD_OF = {syllables: words for words, syllables in FIELD_OF_SYLLABLES.items()}
@@ -191,7 +192,7 @@ class _Evaluator:
         terms = list(q._btexts(self.searcher.reader()))
         if len(terms) > MAX_PREFIX_TERMS:
             raise Unsupported(f"prefix {q.text!r} expands to {len(terms)} terms")
-        words = [t.decode("utf-8") if isinstance(t, bytes) else t for t in terms]
+        words = [term_text(t) for t in terms]
         if len(words) == 1:
             return self._term(q.fieldname, words[0], q.boost)
         out = self._empty()

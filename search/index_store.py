@@ -69,7 +69,7 @@ def open_or_create(index_dir: Path) -> Index:
 _INDEX_FILE = re.compile(rf"^_?{INDEX_NAME}[._]")
 # What save_for_generation writes for one generation (`<kind>-<generation><suffix>`): derived
 # from the index, so never carried over into a rebuilt one (where it would be stale, and the
-# hot postings are ~40% of the index's size).
+# hot postings are about a quarter of the index on disk).
 _GENERATION_FILE = re.compile(r"^[a-z]+-\d+(\.tmp)?\.(json|npz|npy)$")
 
 
@@ -123,6 +123,11 @@ def save_for_generation(path: Path, write: Callable[[Path], None]) -> None:
             stale.unlink(missing_ok=True)
 
 
+def term_text(term: str | bytes) -> str:
+    """A term as text: Whoosh hands terms out as UTF-8 bytes or as str, depending on the call."""
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
 def summed_lexicon(readers: Iterable[IndexReader], field: str) -> dict[str, tuple[int, float]]:
     """term -> (document frequency, total weight) in `field`, summed over segment readers.
 
@@ -132,7 +137,7 @@ def summed_lexicon(readers: Iterable[IndexReader], field: str) -> dict[str, tupl
     totals: dict[str, tuple[int, float]] = {}
     for reader in readers:
         for raw, info in reader.iter_field(field):
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            term = term_text(raw)
             df, weight = totals.get(term, (0, 0.0))
             totals[term] = (df + info.doc_frequency(), weight + info.weight())
     return totals

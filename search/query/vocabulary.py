@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from search.analysis import fold
-from search.index_store import save_for_generation, summed_lexicon
+from search.index_store import save_for_generation, summed_lexicon, term_text
 
 MAX_WORD_SYLLABLES = 4
 
@@ -122,13 +122,9 @@ class StatisticsReader:
         fieldname, text = term
         if fieldname != self._fieldname:
             return term in self._reader
-        return _text(text) in self._vocab.doc_freq
+        return term_text(text) in self._vocab.doc_freq
 
     def frequency(self, fieldname: str, text: str | bytes) -> float:
         if fieldname != self._fieldname:
             return float(self._reader.frequency(fieldname, text))
-        return self._vocab.frequency.get(_text(text), 0.0)
-
-
-def _text(text: str | bytes) -> str:
-    return text.decode("utf-8") if isinstance(text, bytes) else text
+        return self._vocab.frequency.get(term_text(text), 0.0)
