@@ -17,6 +17,7 @@ from whoosh.searching import Searcher
 
 from search import evaluate
 from search import facets as facet_mod
+from search import rescore
 from search.analysis import fold, has_diacritics, normalize_query
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
@@ -175,11 +176,31 @@ class Engine:
             selected &= mask
         total = int(selected.sum())
         scored = built is not None and request.sort not in ("newest", "oldest")
-        docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, need)
+        depth = self._depth(need, built if scored else None)
+        docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, depth)
+        order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], built if scored else None)
         start = (request.page - 1) * request.per_page
-        hits = [self._hit(searcher.stored_fields(int(d)), built, float(ranked.score[d]) if scored else None)
-                for d in docs[start:need]]
+        hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
+                for d, score in order[start:need]]
         return SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request))
+
+    @staticmethod
+    def _depth(need: int, built: BuiltQuery | None) -> int:
+        """How many first-pass results a page needs: the rescored ones at least, when scored."""
+        return max(need, rescore.RESCORE_DEPTH) if built is not None and built.texts else need
+
+    @staticmethod
+    def _rescored(searcher: Searcher, order: list[tuple[int, float]], built: BuiltQuery | None,
+                  ) -> tuple[list[tuple[int, float]], dict[int, dict[str, Any]]]:
+        """The first pass's (document, score) order with its head rescored (search/rescore.py),
+        and the stored fields read for it (the page's hits reuse them)."""
+        pairs = rescore.query_pairs(built.texts) if built is not None else ()
+        if not pairs:
+            return order, {}
+        head = order[: rescore.RESCORE_DEPTH]
+        stored = {d: searcher.stored_fields(d) for d, _ in head}
+        texts = [(stored[d]["title"], stored[d].get("body", "")) for d, _ in head]
+        return rescore.rescored([d for d, _ in head], [s for _, s in head], texts, pairs) + order[len(head):], stored
 
     @staticmethod
     def _ordered(arrays: DocArrays, mask: np.ndarray, score: np.ndarray, sort: str, scored: bool, need: int) -> np.ndarray:
@@ -198,21 +219,23 @@ class Engine:
         """Whoosh's own matchers and facets, for queries the array path does not handle."""
         filters = facet_mod.filter_query(request)
         sortedby = _sort_facet(request.sort, scored=built is not None)
-        page = searcher.search_page(
+        scored = sortedby is None
+        need = request.page * request.per_page
+        results = searcher.search(
             query,
-            request.page,
-            pagelen=request.per_page,
+            limit=self._depth(need, built if scored else None),
             filter=filters,
             sortedby=sortedby,
             groupedby=facet_mod.groupedby(list(facet_mod.FACET_NAMES)),
             terms=False,
         )
-        results = page.results
         base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
-        scored = sortedby is None
-        hits = [self._hit(h.fields(), built, h.score if scored else None) for h in page] if request.page <= page.pagecount else []
+        order, stored = self._rescored(searcher, [(h.docnum, h.score) for h in results], built if scored else None)
+        start = (request.page - 1) * request.per_page
+        hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
+                for d, score in order[start:need]]
         facets = facet_mod.count_facets(searcher, matching, request, base)
-        return SearchResult(request, page.total, hits, facets)
+        return SearchResult(request, len(results), hits, facets)
 
     def _hit(self, stored: dict[str, Any], built: BuiltQuery | None, score: float | None) -> Hit:
         countries, officials = _meta(stored)

@@ -48,6 +48,7 @@ class BuiltQuery:
     units: list[Unit] = field(default_factory=list)
     highlight: set[tuple[str, ...]] = field(default_factory=set)  # folded syllable sequences to mark
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
+    texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
 
 
 def _lower_syllables(text: str) -> list[str]:
@@ -190,12 +191,14 @@ class _Builder:
         self.prefixes: set[str] = set()
         self.bonus: list[wq.Query] = []
         self.exact: list[wq.Query] = []  # the free-text units with their accents as typed
+        self.texts: list[str] = []
 
     def mark(self, unit: Unit) -> None:
         for name in unit.names:
             self.highlight.add(tuple(fold(s) for s in name))
 
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
+        self.texts.append(clause.text)
         units = _units_for_text(clause.text, self.vocab)
         content = [u for u in units if not _is_function_word(u)]
         if content:
@@ -287,4 +290,5 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         units=builder.units,
         highlight=builder.highlight,
         prefixes=builder.prefixes,
+        texts=builder.texts,
     )
