@@ -142,3 +142,41 @@ def test_segmentation_from_many_threads_at_once_matches_one_thread() -> None:
     alone = [_tokenize(t) for t in texts]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(_tokenize, texts)) == alone
+
+
+# -- the text fields' direct indexing path (search/analysis/fields.py) ---------------------------
+def _whoosh_index(field, text):  # type: ignore[no-untyped-def]
+    """What Whoosh's own TEXT.index() makes of the text: the analyzer chain and the format."""
+    from whoosh.fields import TEXT
+
+    return list(TEXT.index(field, text))
+
+
+def _assert_fields_index_as_their_analyzers(texts: list[str]) -> None:
+    from search.analysis.fields import _DirectText
+    from search.schema import SCORED_FIELDS, build_schema
+
+    schema = build_schema()
+    for name in SCORED_FIELDS:
+        field = schema[name]
+        assert isinstance(field, _DirectText)
+        differing = [t for t in texts if list(field.index(t)) != _whoosh_index(field, t)]
+        assert not differing, (name, differing[:2])
+
+
+def test_text_fields_index_exactly_as_their_analyzers_on_the_sample_archive_and_odd_text() -> None:
+    from tests.conftest import CORPUS
+
+    texts = [to_nfc(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.txt"))]
+    _assert_fields_index_as_their_analyzers(texts + ODD_PIECES + [SENTENCE, "Thuỵ Sĩ hoà đàm, KHOẺ", "Đ đ Đàm_Phán __x__"])
+
+
+@pytest.mark.corpus
+def test_text_fields_index_exactly_as_their_analyzers_on_real_news(baomoi_path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    import itertools
+    import json
+
+    with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in itertools.islice(lines, 150)]
+    _assert_fields_index_as_their_analyzers([to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")])
