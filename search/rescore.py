@@ -72,20 +72,25 @@ def coverage(pairs: Sequence[Pair], texts: Iterable[str]) -> float:
     """The share of `pairs` that occur in a row in any of `texts` (NFC article text)."""
     if not pairs:
         return 0.0
-    by_folded: dict[tuple[str, str], list[Pair]] = {}
+    missing: dict[tuple[str, str], list[Pair]] = {}  # folded form -> its pairs not found yet
     for pair in pairs:
-        by_folded.setdefault(pair.folded, []).append(pair)
-    pattern = _pattern(frozenset(by_folded))
-    found: set[Pair] = set()
+        missing.setdefault(pair.folded, []).append(pair)
+    pattern = _pattern(frozenset(missing))
     for text in texts:
         view = folded_view(text)
         for match in pattern.finditer(view):
             start, end = match.span(1)
-            a, b = view[start:end].split(maxsplit=1)
-            for pair in by_folded[(a, b)]:
-                if pair not in found and _as_typed(pair, text[start:end].lower().split(maxsplit=1)):
-                    found.add(pair)
-    return len(found) / len(pairs)
+            key = tuple(view[start:end].split(maxsplit=1))
+            waiting = missing.get(key)  # type: ignore[call-overload]
+            if not waiting:
+                continue
+            actual = text[start:end].lower().split(maxsplit=1)
+            waiting[:] = [pair for pair in waiting if not _as_typed(pair, actual)]
+            if not waiting:
+                del missing[key]  # type: ignore[arg-type]
+                if not missing:  # every pair found: the rest of the text cannot add any
+                    return 1.0
+    return (len(pairs) - sum(map(len, missing.values()))) / len(pairs)
 
 
 def _as_typed(pair: Pair, actual: list[str]) -> bool:
