@@ -30,7 +30,11 @@ RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one pag
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
 MAX_PAIRS = 64  # a pasted paragraph: its first pairs say enough
 
-_RUN_BREAK = re.compile(r"[^\w\s]|_")  # punctuation ends a run of syllables
+# Punctuation ends a run of syllables, but for a hyphen, dash or ampersand joining two words:
+# "Nga-Ukraine", "GD&ĐT" are words side by side, as a user typing "nga ukraine" means them. In an
+# article only a tight one joins ("Hà Nội - Hải Phòng" with spaces is as often a separator).
+_RUN_BREAK = re.compile(r"[^\w\s\-\u2013&]|_")
+_BETWEEN = r"(?:[-\u2013&]|\s+)"  # what may separate the two syllables of a pair in an article
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
@@ -64,7 +68,7 @@ def _pattern(folded: frozenset[tuple[str, str]]) -> re.Pattern[str]:
     seconds: dict[str, list[str]] = {}
     for a, b in sorted(folded):
         seconds.setdefault(a, []).append(re.escape(b))
-    alternatives = "|".join(re.escape(a) + r"\s+(?:" + "|".join(bs) + ")" for a, bs in seconds.items())
+    alternatives = "|".join(re.escape(a) + _BETWEEN + "(?:" + "|".join(bs) + ")" for a, bs in seconds.items())
     return re.compile(r"\b(?=((?:" + alternatives + r"))\b)")
 
 
@@ -80,11 +84,11 @@ def coverage(pairs: Sequence[Pair], texts: Iterable[str]) -> float:
         view = folded_view(text)
         for match in pattern.finditer(view):
             start, end = match.span(1)
-            key = tuple(view[start:end].split(maxsplit=1))
+            key = tuple(_SYLLABLE.findall(view, start, end))
             waiting = missing.get(key)  # type: ignore[call-overload]
             if not waiting:
                 continue
-            actual = text[start:end].lower().split(maxsplit=1)
+            actual = _SYLLABLE.findall(text[start:end].lower())
             waiting[:] = [pair for pair in waiting if not _as_typed(pair, actual)]
             if not waiting:
                 del missing[key]  # type: ignore[arg-type]

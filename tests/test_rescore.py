@@ -66,6 +66,16 @@ def test_pairs_in_a_row_are_counted_once_overlaps_included() -> None:
     assert coverage(query_pairs(["tắc sân"]), ("", "ùn tắc, sân bay")) == 0.0  # punctuation between
 
 
+def test_a_hyphen_dash_or_ampersand_joins_a_pair() -> None:
+    assert query_pairs(["Nga-Ukraine"]) == (Pair("nga", "ukraine"),)
+    text = ("Đàm phán", "Vòng đàm phán Nga-Ukraine mới; quan hệ Việt–Mỹ. Tuyến Hà Nội - Hải Phòng.")
+    assert coverage(query_pairs(["nga ukraine"]), text) == 1.0
+    assert coverage(query_pairs(["việt mỹ"]), text) == 1.0
+    assert coverage(query_pairs(["mới quan"]), text) == 0.0  # a semicolon still breaks
+    assert coverage(query_pairs(["nội hải"]), text) == 0.0  # a spaced dash separates
+    assert coverage(query_pairs(["bộ gd đt"]), ("Tin", "Bộ GD&ĐT và Bộ GD-ĐT")) == 1.0
+
+
 def test_scattered_syllables_do_not_count() -> None:
     text = ("Bài viết rời rạc", "Ông ta giữ bí quyết riêng. Mật ong rừng được bán ở chợ, đàm tiếu nổi lên.")
     assert coverage(query_pairs(["đàm phán bí mật"]), text) == 0.0
