@@ -176,31 +176,39 @@ class Engine:
             selected &= mask
         total = int(selected.sum())
         scored = built is not None and request.sort not in ("newest", "oldest")
-        depth = self._depth(need, built if scored else None)
-        docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, depth)
-        order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], built if scored else None)
+        plan = self._plan(built, query) if scored else None
+        docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, self._depth(need, plan))
+        order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], plan)
         start = (request.page - 1) * request.per_page
         hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
                 for d, score in order[start:need]]
         return SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request))
 
     @staticmethod
-    def _depth(need: int, built: BuiltQuery | None) -> int:
-        """How many first-pass results a page needs: the rescored ones at least, when scored."""
-        return max(need, rescore.RESCORE_DEPTH) if built is not None and built.texts else need
+    def _plan(built: BuiltQuery | None, query: wq.Query) -> rescore.Plan | None:
+        """The rescoring phase's plan; the accent tier only where `query` ranks by it (the
+        relaxed query does not)."""
+        if built is None:
+            return None
+        tier = [unit.names for unit in built.tier] if query is built.query else []
+        return rescore.plan(built.texts, tier)
 
     @staticmethod
-    def _rescored(searcher: Searcher, order: list[tuple[int, float]], built: BuiltQuery | None,
+    def _depth(need: int, plan: rescore.Plan | None) -> int:
+        """How many first-pass results a page needs: the rescored ones at least."""
+        return max(need, rescore.RESCORE_DEPTH) if plan is not None else need
+
+    @staticmethod
+    def _rescored(searcher: Searcher, order: list[tuple[int, float]], plan: rescore.Plan | None,
                   ) -> tuple[list[tuple[int, float]], dict[int, dict[str, Any]]]:
         """The first pass's (document, score) order with its head rescored (search/rescore.py),
         and the stored fields read for it (the page's hits reuse them)."""
-        pairs = rescore.query_pairs(built.texts) if built is not None else ()
-        if not pairs:
+        if plan is None:
             return order, {}
         head = order[: rescore.RESCORE_DEPTH]
         stored = {d: searcher.stored_fields(d) for d, _ in head}
         texts = [(stored[d]["title"], stored[d].get("body", "")) for d, _ in head]
-        return rescore.rescored([d for d, _ in head], [s for _, s in head], texts, pairs) + order[len(head):], stored
+        return rescore.rescored([d for d, _ in head], [s for _, s in head], texts, plan) + order[len(head):], stored
 
     @staticmethod
     def _ordered(arrays: DocArrays, mask: np.ndarray, score: np.ndarray, sort: str, scored: bool, need: int) -> np.ndarray:
@@ -221,16 +229,17 @@ class Engine:
         sortedby = _sort_facet(request.sort, scored=built is not None)
         scored = sortedby is None
         need = request.page * request.per_page
+        plan = self._plan(built, query) if scored else None
         results = searcher.search(
             query,
-            limit=self._depth(need, built if scored else None),
+            limit=self._depth(need, plan),
             filter=filters,
             sortedby=sortedby,
             groupedby=facet_mod.groupedby(list(facet_mod.FACET_NAMES)),
             terms=False,
         )
         base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
-        order, stored = self._rescored(searcher, [(h.docnum, h.score) for h in results], built if scored else None)
+        order, stored = self._rescored(searcher, [(h.docnum, h.score) for h in results], plan)
         start = (request.page - 1) * request.per_page
         hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
                 for d, score in order[start:need]]

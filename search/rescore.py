@@ -105,13 +105,58 @@ def _as_typed(pair: Pair, actual: list[str]) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What the phase needs of a query: its pairs, and the accent tier the first pass ranked by
+    (search/query/builder.py: articles holding every word as typed come first)."""
+
+    pairs: tuple[Pair, ...]
+    tier: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per word: its names, each as syllables
+
+
+def plan(texts: Iterable[str], tier: Iterable[Iterable[tuple[str, ...]]] = ()) -> Plan | None:
+    """The rescoring plan of a query's free texts and tier words; None when there is no pair."""
+    pairs = query_pairs(texts)
+    return Plan(pairs, tuple(tuple(names) for names in tier)) if pairs else None
+
+
+def holds_tier(tier: Sequence[Sequence[tuple[str, ...]]], texts: Iterable[str]) -> bool:
+    """Whether the texts hold each tier word (one of its names) with every syllable as typed:
+    the first pass's tier, read from the article's text."""
+    wanted = {s for names in tier for name in names for s in name}
+    if not wanted:
+        return True
+    found: set[str] = set()
+    pattern = _syllables_pattern(frozenset(fold(s) for s in wanted))
+    for text in texts:
+        view = folded_view(text)
+        for match in pattern.finditer(view):
+            syllable = normalize_token_tones(text[match.start():match.end()].lower())
+            if syllable in wanted:
+                found.add(syllable)
+    return all(any(all(s in found for s in name) for name in names) for names in tier)
+
+
+@lru_cache(maxsize=256)
+def _syllables_pattern(folded: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(map(re.escape, sorted(folded, key=len, reverse=True)))
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?![^\W_])")
+
+
 def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequence[str]],
-             pairs: Sequence[Pair]) -> list[tuple[int, float]]:
+             plan: Plan | None) -> list[tuple[int, float]]:
     """(document, new score) for the first-pass `order` (best first, with its `scores` and each
-    document's texts), best first again; ties keep the first pass's order."""
+    document's texts), best first again; ties keep the first pass's order.
+
+    The bonus never lifts an article outside the accent tier over one inside it: its new score
+    is capped at the lowest tier article's (unless the first pass already ranked it higher)."""
     best = max(scores, default=0.0)
-    if not pairs or best <= 0:
+    if plan is None or best <= 0:
         return list(zip(order, scores))
-    bonus = [PAIR_WEIGHT * best * coverage(pairs, t) for t in texts]
-    ranked = sorted(range(len(order)), key=lambda i: (-(scores[i] + bonus[i]), i))
-    return [(order[i], scores[i] + bonus[i]) for i in ranked]
+    new = [score + PAIR_WEIGHT * best * coverage(plan.pairs, t) for score, t in zip(scores, texts)]
+    exact = [holds_tier(plan.tier, t) for t in texts] if plan.tier else [True] * len(order)
+    if not all(exact) and any(exact):
+        floor = min(n for n, e in zip(new, exact) if e)
+        new = [n if e else min(n, max(score, floor)) for n, score, e in zip(new, scores, exact)]
+    ranked = sorted(range(len(order)), key=lambda i: (-new[i], not exact[i], i))
+    return [(order[i], new[i]) for i in ranked]

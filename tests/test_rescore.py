@@ -82,12 +82,34 @@ def test_scattered_syllables_do_not_count() -> None:
 
 
 def test_rescored_order_moves_pairs_up_and_keeps_ties() -> None:
-    pairs = query_pairs(["giao thông"])
-    texts = [("Tin", "giao hàng và thông báo"), ("Tin", "an toàn giao thông"), ("Tin", "thông tin giao dịch")]
-    order = rescore.rescored([7, 8, 9], [3.0, 2.5, 2.5], texts, pairs)
-    assert [d for d, _ in order] == [8, 7, 9]
+    plan = rescore.plan(["giao thông"])
+    texts = [("Tin", "giao hàng và thông báo"), ("Tin", "an toàn giao thông"), ("Tin", "thông tin giao dịch"),
+             ("Tin", "giao thông đô thị")]
+    order = rescore.rescored([7, 8, 9, 6], [3.0, 2.5, 3.0, 2.5], texts, plan)
+    assert [d for d, _ in order] == [8, 6, 7, 9]  # 8 and 6 tie after the bonus, as 7 and 9 before it
     assert [s for _, s in order] == sorted((s for _, s in order), reverse=True)
-    assert rescore.rescored([7, 8], [3.0, 2.5], texts[:2], ()) == [(7, 3.0), (8, 2.5)]  # nothing to pair
+    assert rescore.plan(["Mỹ"]) is None  # nothing to pair
+    assert rescore.rescored([7, 8], [3.0, 2.5], texts[:2], None) == [(7, 3.0), (8, 2.5)]
+
+
+def test_the_bonus_never_lifts_an_article_over_the_accent_tier() -> None:
+    # "đường mới Hà Nội": the first pass ranks the article with every word as typed (scattered)
+    # above the one that reads "dương mới Hà Nội" in a row; pairs must not undo that.
+    plan = rescore.plan(["đường mới Hà Nội"], tier=[(("đường",),), (("mới",),), (("hà", "nội"),)])
+    exact = ("Giao thông", "Con đường ở ngoại ô đã xong. Hà Nội có thêm cầu mới.")
+    folded = ("Biển", "Đại dương mới Hà Nội nhắc tới trong triển lãm.")
+    assert rescore.holds_tier(plan.tier, exact) and not rescore.holds_tier(plan.tier, folded)
+    order = rescore.rescored([1, 2], [72.8, 29.5], [exact, folded], plan)
+    assert [d for d, _ in order] == [1, 2]
+    assert order[0][1] >= order[1][1]
+    # Without a tier (an unaccented query) the same pairs do reorder.
+    assert [d for d, _ in rescore.rescored([1, 2], [72.8, 29.5], [exact, folded], rescore.plan(["duong moi ha noi"]))] == [2, 1]
+
+
+def test_an_alias_name_counts_for_the_tier() -> None:
+    tier = [(("mỹ",), ("hoa", "kỳ")), (("trừng", "phạt"),)]
+    assert rescore.holds_tier(tier, ("Tin", "Chính phủ Hoa Kỳ trừng phạt"))
+    assert not rescore.holds_tier(tier, ("Tin", "Chính phủ Hoa Kỳ trung phat"))
 
 
 # -- through the engine ----------------------------------------------------------------------------
@@ -133,10 +155,29 @@ def test_an_unaccented_query_read_in_a_row_ranks_first(drinking: Engine) -> None
     assert _ids(drinking, "nhậu chuyện gì")[0] == "nhau-14"
 
 
-def test_pages_stay_consistent_around_the_rescored_head(drinking: Engine) -> None:
-    whole = _ids(drinking, "nhau chuyen gi", per_page=20)
-    assert len(whole) == 14
-    pages = [_ids(drinking, "nhau chuyen gi", per_page=4, page=p) for p in (1, 2, 3, 4)]
-    assert [d for page in pages for d in page] == whole
-    scores = [h.score for h in drinking.search(SearchRequest(query="nhau chuyen gi", per_page=20)).hits]
-    assert scores == sorted(scores, reverse=True)
+@pytest.mark.parametrize("arrays", [True, False], ids=["arrays", "whoosh-matchers"])
+def test_pages_stay_consistent_around_the_rescored_head(drinking: Engine, arrays: bool) -> None:
+    drinking.use_arrays = arrays
+    try:
+        whole = _ids(drinking, "nhau chuyen gi", per_page=20)
+        assert len(whole) == 14 and whole[0] == "nhau-14"
+        pages = [_ids(drinking, "nhau chuyen gi", per_page=4, page=p) for p in (1, 2, 3, 4)]
+        assert [d for page in pages for d in page] == whole
+        scores = [h.score for h in drinking.search(SearchRequest(query="nhau chuyen gi", per_page=20)).hits]
+        assert scores == sorted(scores, reverse=True)
+    finally:
+        drinking.use_arrays = True
+
+
+def test_the_accent_tier_holds_through_the_engine(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", "Tin Hà Nội\nHôm qua ở Hà Nội, con đường cũ được sửa. Nhiều cửa hàng mới khai trương.")
+    write_article(docs, "b.txt", "Thủy cung dương mới Hà Nội\nThủy cung dương mới Hà Nội mở cửa đón khách.")
+    write_article(docs, "c.txt", "Thể thao\nĐội bóng giành chiến thắng trong trận đấu hôm qua.")
+    write_article(docs, "d.txt", "Kinh tế\nGiá vàng tăng mạnh trong tuần này.")
+    write_article(docs, "e.txt", "Thời tiết\nMiền Bắc có mưa rào và dông.")
+    index_paths(tmp_path / "index", [docs])
+    with Engine(tmp_path / "index") as fast, Engine(tmp_path / "index", arrays=False) as whoosh:
+        for engine in (fast, whoosh):
+            assert _ids(engine, "đường mới Hà Nội") == ["a", "b"]  # "b" holds every pair, but dương
+            assert _ids(engine, "duong moi ha noi") == ["b", "a"]  # unaccented: no tier, pairs decide

@@ -49,6 +49,7 @@ class BuiltQuery:
     highlight: set[tuple[str, ...]] = field(default_factory=set)  # folded syllable sequences to mark
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
     texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
+    tier: list[Unit] = field(default_factory=list)  # the words `query` ranks as an accent tier, if any
 
 
 def _lower_syllables(text: str) -> list[str]:
@@ -291,4 +292,5 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         highlight=builder.highlight,
         prefixes=builder.prefixes,
         texts=builder.texts,
+        tier=builder.units if tier is not None else [],
     )
