@@ -17,7 +17,7 @@ from typing import Any
 from whoosh.analysis import Token
 from whoosh.highlight import SCORE, BasicFragmentScorer, HtmlFormatter, PinpointFragmenter, top_fragments
 
-from search.analysis import fold
+from search.analysis import fold, folded_view
 
 SURROUND = 70
 
@@ -30,29 +30,6 @@ class MarkFormatter(HtmlFormatter):
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return "<mark>" + escape(text[token.startchar : token.endchar], quote=False) + "</mark>"
-
-
-def _fold_char(ch: str) -> str:
-    folded = fold.__wrapped__(ch).lower()  # uncached: the table is built once, for 16k characters
-    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
-
-
-def _fold_table() -> dict[int, str]:
-    """str.translate's table for every character below U+3000 and the fullwidth forms: the
-    scripts with case. A plain dict, built once: translate looks a plain dict up at C speed,
-    twice as fast as a dict subclass that fills itself (snippets and rescoring fold every hit).
-    Characters beyond it (CJK, symbols) have no case or diacritics and stay as they are."""
-    codes = [*range(0x3000), *range(0xFF00, 0xFFF0)]
-    return {code: _fold_char(chr(code)) for code in codes}
-
-
-_FOLD_TABLE = _fold_table()
-
-
-@lru_cache(maxsize=64)  # a page's hits: the rescoring phase folds them, then their snippets
-def folded_view(text: str) -> str:
-    """Lowercase, diacritic-free text of exactly the same length (offsets carry over)."""
-    return text.translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=512)

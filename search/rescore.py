@@ -9,11 +9,13 @@ Croft's sequential dependence model, on the syllables rather than pyvi's words, 
 not depend on how either side was segmented. It helps most where word scores say least: a
 query typed without diacritics, whose folded syllables are common words.
 
-- Pairs come from the query as typed, within a run of text (punctuation breaks a run).
+- Pairs come from the query as typed, within a run of text (punctuation breaks a run, but for
+  a hyphen, dash or ampersand written tight between two words).
 - Pairs match on a folded view of the article; a syllable the user typed with diacritics must
-  match them exactly (tone placement normalised), so accents as typed still rank first.
-- Only the first pass's top RESCORE_DEPTH are reordered, a fixed set whatever page is asked
-  for, so pages stay consistent; the article text is the stored text the snippets read anyway.
+  match them exactly (tone placement normalised).
+- Only the first pass's top RESCORE_DEPTH are reordered, a fixed set whatever page or page size
+  is asked for, so pages stay consistent; the article text is the stored text the snippets read.
+- The bonus never lifts an article over the first pass's accent tier (see `rescored`).
 """
 from __future__ import annotations
 
@@ -22,19 +24,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from search.analysis import fold, to_nfc
+from search.analysis import fold, folded_view, to_nfc
 from search.analysis.normalize import normalize_token_tones
-from search.highlight import folded_view
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
 MAX_PAIRS = 64  # a pasted paragraph: its first pairs say enough
 
-# Punctuation ends a run of syllables, but for a hyphen, dash or ampersand joining two words:
-# "Nga-Ukraine", "GD&ĐT" are words side by side, as a user typing "nga ukraine" means them. In an
-# article only a tight one joins ("Hà Nội - Hải Phòng" with spaces is as often a separator).
-_RUN_BREAK = re.compile(r"[^\w\s\-\u2013&]|_")
-_BETWEEN = r"(?:[-\u2013&]|\s+)"  # what may separate the two syllables of a pair in an article
+# Punctuation ends a run of syllables, but for a hyphen, dash or ampersand written tight between
+# two words: "Nga-Ukraine", "GD&ĐT" are words side by side, as a user typing "nga ukraine" means
+# them; "Hà Nội - Hải Phòng" with spaces is as often a separator. Zero-width characters separate
+# syllables as spaces do (the syllable tokenizer splits on them too).
+_JOINER = "-\u2013&"
+_TIGHT_JOINER = re.compile(f"(?<=[^\\W_])[{_JOINER}](?=[^\\W_])")
+_RUN_BREAK = re.compile(r"[^\w\s\u200b-\u200d\u2060\ufeff]|_")
+_BETWEEN = f"(?:[{_JOINER}]|[\\s\u200b-\u200d\u2060\ufeff]+)"  # between a pair's syllables in an article
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
@@ -54,7 +58,7 @@ def query_pairs(texts: Iterable[str]) -> tuple[Pair, ...]:
     """The adjacent syllable pairs of the query's texts, in order, without repeats."""
     pairs: dict[Pair, None] = {}
     for text in texts:
-        for piece in _RUN_BREAK.split(to_nfc(text).lower()):
+        for piece in _RUN_BREAK.split(_TIGHT_JOINER.sub(" ", to_nfc(text).lower())):
             sylls = [normalize_token_tones(s) for s in _SYLLABLE.findall(piece)]
             pairs.update((Pair(a, b), None) for a, b in zip(sylls, sylls[1:]))
     return tuple(pairs)[:MAX_PAIRS]

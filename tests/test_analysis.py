@@ -180,3 +180,16 @@ def test_text_fields_index_exactly_as_their_analyzers_on_real_news(baomoi_path) 
     with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
         articles = [json.loads(line) for line in itertools.islice(lines, 150)]
     _assert_fields_index_as_their_analyzers([to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")])
+
+
+def test_folded_view_folds_every_character_as_fold_does_one_at_a_time() -> None:
+    from search.analysis import folded_view
+    from search.analysis.normalize import _fold_char
+
+    below = "".join(chr(c) for c in range(0x3000))
+    beyond = "".join(chr(c) for c in range(0x3000, 0x30000) if not 0xD800 <= c < 0xE000)
+    for text in (below, beyond, "Đàm phán ガス " + below[:500]):
+        view = folded_view(text)
+        assert len(view) == len(text)
+        assert view == "".join(_fold_char(ch) for ch in text)
+    assert folded_view("ĐÀM PHÁN Bí MẬT ガス") == "dam phan bi mat カス"

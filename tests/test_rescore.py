@@ -68,6 +68,8 @@ def test_pairs_in_a_row_are_counted_once_overlaps_included() -> None:
 
 def test_a_hyphen_dash_or_ampersand_joins_a_pair() -> None:
     assert query_pairs(["Nga-Ukraine"]) == (Pair("nga", "ukraine"),)
+    assert query_pairs(["Nga - Ukraine"]) == query_pairs(["a--b"]) == ()  # spaced or doubled: a break
+    assert coverage(query_pairs(["sân bay"]), ("", "sân\u200bbay")) == 1.0  # zero-width: a separator
     text = ("Đàm phán", "Vòng đàm phán Nga-Ukraine mới; quan hệ Việt–Mỹ. Tuyến Hà Nội - Hải Phòng.")
     assert coverage(query_pairs(["nga ukraine"]), text) == 1.0
     assert coverage(query_pairs(["việt mỹ"]), text) == 1.0

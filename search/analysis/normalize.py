@@ -96,6 +96,43 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
+def _fold_char(ch: str) -> str:
+    """One character lowercased and folded, when that leaves one character (offsets hold)."""
+    folded = _fold_uncached(ch).lower()
+    return folded if len(folded) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
+
+
+def _fold_uncached(text: str) -> str:
+    return fold.__wrapped__(text)  # the tables below fold each character once: no cache needed
+
+
+# str.translate's tables. The fast one is a plain dict (translate looks it up at C speed, twice
+# as fast as a dict subclass that fills itself) for every character below U+3000: every Latin,
+# Greek and Cyrillic letter, punctuation, and Vietnamese. A text with a character beyond it (CJK,
+# kana with dakuten, emoji) goes through the full table, which folds any character on first sight.
+_TABLE_END = "\u3000"
+_FAST_TABLE = {code: _fold_char(chr(code)) for code in range(ord(_TABLE_END))}
+
+
+class _FullTable(dict[int, str]):
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        if len(self) < 2 * len(_FAST_TABLE):  # bounded, whatever characters a hostile text brings
+            self[code] = folded
+        return folded
+
+
+_FULL_TABLE = _FullTable(_FAST_TABLE)
+
+
+@lru_cache(maxsize=64)  # a page's hits: the rescoring phase folds them, then their snippets
+def folded_view(text: str) -> str:
+    """Lowercase, diacritic-free text of exactly the same length, so offsets carry over: what
+    the highlighter and the rescoring phase search in."""
+    table = _FAST_TABLE if not text or max(text) < _TABLE_END else _FULL_TABLE
+    return text.translate(table)
+
+
 def normalize_query(text: str) -> str:
     """What a query goes through before parsing: NFC, canonical tones, whitespace collapsed."""
     # NFC again after moving tones: a stray combining mark after a syllable can compose with
