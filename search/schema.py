@@ -8,10 +8,9 @@ Field layout (why: docs/analysis.md):
 """
 from __future__ import annotations
 
-from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from search.analysis import SyllableAnalyzer, WordAnalyzer
-from search.analysis.fields import SyllableText, WordText
 
 # Bump when analysis, extraction or the schema change in a way that needs re-indexing:
 # it is part of each article's checksum, so a plain re-run re-indexes everything.
@@ -33,12 +32,10 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         checksum=ID(stored=False, sortable=True),
-        # The text fields index without running their analyzer's Token chain (same terms, faster:
-        # search/analysis/fields.py); queries and highlights use the analyzer itself.
-        title=WordText(analyzer=words, stored=True, field_boost=TITLE_BOOST, phrase=False),
-        body=WordText(analyzer=words, stored=True, phrase=False),
-        title_syl=SyllableText(analyzer=syllables, field_boost=TITLE_BOOST),
-        body_syl=SyllableText(analyzer=syllables),
+        title=TEXT(analyzer=words, stored=True, field_boost=TITLE_BOOST, phrase=False),
+        body=TEXT(analyzer=words, stored=True, phrase=False),
+        title_syl=TEXT(analyzer=syllables, field_boost=TITLE_BOOST),
+        body_syl=TEXT(analyzer=syllables),
         summary=STORED(),
         url=STORED(),
         meta=STORED(),  # JSON: countries and officials with labels, for display

@@ -144,42 +144,43 @@ def test_segmentation_from_many_threads_at_once_matches_one_thread() -> None:
         assert list(pool.map(_tokenize, texts)) == alone
 
 
-# -- the text fields' direct indexing path (search/analysis/fields.py) ---------------------------
-def _whoosh_index(field, text):  # type: ignore[no-untyped-def]
-    """What Whoosh's own TEXT.index() makes of the text: the analyzer chain and the format."""
+# -- the one filter and the three it replaced -------------------------------------------------------
+def _assert_filter_terms_as_before(texts: list[str]) -> None:
+    """VietnameseFormsFilter must index exactly what LowercaseFilter | ToneFilter |
+    FoldVariantFilter did (indexes built with those keep working, and neither side may drift)."""
+    from whoosh.analysis import LowercaseFilter
     from whoosh.fields import TEXT
 
-    return list(TEXT.index(field, text))
-
-
-def _assert_fields_index_as_their_analyzers(texts: list[str]) -> None:
-    from search.analysis.fields import _DirectText
+    from search.analysis.filters import FoldVariantFilter, ToneFilter
+    from search.analysis.tokenizers import SyllableTokenizer, WordTokenizer
     from search.schema import SCORED_FIELDS, build_schema
 
     schema = build_schema()
     for name in SCORED_FIELDS:
         field = schema[name]
-        assert isinstance(field, _DirectText)
-        differing = [t for t in texts if list(field.index(t)) != _whoosh_index(field, t)]
+        tokenizer = SyllableTokenizer() if name.endswith("_syl") else WordTokenizer()
+        before = TEXT(analyzer=tokenizer | LowercaseFilter() | ToneFilter() | FoldVariantFilter(),
+                      phrase=field.format.__class__.__name__ == "Positions", field_boost=field.format.field_boost)
+        differing = [t for t in texts if list(field.index(t)) != list(before.index(t))]
         assert not differing, (name, differing[:2])
 
 
-def test_text_fields_index_exactly_as_their_analyzers_on_the_sample_archive_and_odd_text() -> None:
+def test_the_forms_filter_indexes_as_the_three_filters_did_on_the_sample_archive_and_odd_text() -> None:
     from tests.conftest import CORPUS
 
     texts = [to_nfc(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.txt"))]
-    _assert_fields_index_as_their_analyzers(texts + ODD_PIECES + [SENTENCE, "Thuỵ Sĩ hoà đàm, KHOẺ", "Đ đ Đàm_Phán __x__"])
+    _assert_filter_terms_as_before(texts + ODD_PIECES + [SENTENCE, "Thuỵ Sĩ hoà đàm, KHOẺ", "Đ đ Đàm_Phán __x__ İstanbul ΣΑΣ"])
 
 
 @pytest.mark.corpus
-def test_text_fields_index_exactly_as_their_analyzers_on_real_news(baomoi_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_forms_filter_indexes_as_the_three_filters_did_on_real_news(baomoi_path) -> None:  # type: ignore[no-untyped-def]
     import gzip
     import itertools
     import json
 
     with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
         articles = [json.loads(line) for line in itertools.islice(lines, 150)]
-    _assert_fields_index_as_their_analyzers([to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")])
+    _assert_filter_terms_as_before([to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")])
 
 
 def test_folded_view_folds_every_character_as_fold_does_one_at_a_time() -> None:

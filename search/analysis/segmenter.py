@@ -239,12 +239,3 @@ def segment(text: str) -> list[Segment]:
             if _HAS_WORD_CHAR.search(word):
                 words.append(Segment(word, base + start, base + end))
     return words
-
-
-def word_texts(text: str) -> Iterator[str]:
-    """The words of `segment(text)` as written, without offsets, plus punctuation tokens (which
-    the indexing path drops itself): what indexing needs, without a Segment per word."""
-    for _, piece in pieces(text):
-        for word, _, _ in _segment_piece(piece):
-            yield word
-
