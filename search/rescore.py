@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from search.analysis import fold, folded_view, to_nfc
 from search.analysis.normalize import normalize_token_tones
+from search.highlight import marked_tokens
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
@@ -126,25 +127,13 @@ def plan(texts: Iterable[str], tier: Iterable[Iterable[tuple[str, ...]]] = ()) -
 
 def holds_tier(tier: Sequence[Sequence[tuple[str, ...]]], texts: Iterable[str]) -> bool:
     """Whether the texts hold each tier word (one of its names) with every syllable as typed:
-    the first pass's tier, read from the article's text."""
+    the first pass's tier, read from the article's text where the highlighter finds it."""
     wanted = {s for names in tier for name in names for s in name}
     if not wanted:
         return True
-    found: set[str] = set()
-    pattern = _syllables_pattern(frozenset(fold(s) for s in wanted))
-    for text in texts:
-        view = folded_view(text)
-        for match in pattern.finditer(view):
-            syllable = normalize_token_tones(text[match.start():match.end()].lower())
-            if syllable in wanted:
-                found.add(syllable)
+    found = {normalize_token_tones(text[t.startchar:t.endchar].lower())
+             for text in texts for t in marked_tokens(text, {(s,) for s in wanted})}
     return all(any(all(s in found for s in name) for name in names) for names in tier)
-
-
-@lru_cache(maxsize=256)
-def _syllables_pattern(folded: frozenset[str]) -> re.Pattern[str]:
-    alternatives = "|".join(map(re.escape, sorted(folded, key=len, reverse=True)))
-    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?![^\W_])")
 
 
 def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequence[str]],
