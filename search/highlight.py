@@ -33,7 +33,7 @@ class MarkFormatter(HtmlFormatter):
 
 
 @lru_cache(maxsize=512)
-def _pattern(sequences: frozenset[tuple[str, ...]], prefixes: frozenset[str]) -> re.Pattern[str] | None:
+def sequence_pattern(sequences: frozenset[tuple[str, ...]], prefixes: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
     """One regex for every sequence (syllables apart by non-letters), longest first."""
     alternatives = [r"[\W_]+".join(map(re.escape, seq)) for seq in sorted(sequences, key=len, reverse=True) if seq]
     alternatives += [re.escape(p) + r"[^\W_]*" for p in sorted(prefixes, key=len, reverse=True) if p]
@@ -44,7 +44,7 @@ def _pattern(sequences: frozenset[tuple[str, ...]], prefixes: frozenset[str]) ->
 
 def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset()) -> list[Token]:  # type: ignore[assignment]
     """A matched token for each occurrence of a query sequence in the text."""
-    pattern = _pattern(frozenset(tuple(fold(s).lower() for s in seq) for seq in sequences), frozenset(fold(p).lower() for p in prefixes))
+    pattern = sequence_pattern(frozenset(tuple(fold(s).lower() for s in seq) for seq in sequences), frozenset(fold(p).lower() for p in prefixes))
     if pattern is None:
         return []
     return [Token(startchar=m.start(), endchar=m.end(), matched=True, text=m.group()) for m in pattern.finditer(folded_view(text))]

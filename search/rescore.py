@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from search.analysis import fold, folded_view, to_nfc
 from search.analysis.normalize import normalize_token_tones
-from search.highlight import marked_tokens
+from search.highlight import sequence_pattern
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
@@ -127,13 +127,21 @@ def plan(texts: Iterable[str], tier: Iterable[Iterable[tuple[str, ...]]] = ()) -
 
 def holds_tier(tier: Sequence[Sequence[tuple[str, ...]]], texts: Iterable[str]) -> bool:
     """Whether the texts hold each tier word (one of its names) with every syllable as typed:
-    the first pass's tier, read from the article's text where the highlighter finds it."""
-    wanted = {s for names in tier for name in names for s in name}
-    if not wanted:
-        return True
-    found = {normalize_token_tones(text[t.startchar:t.endchar].lower())
-             for text in texts for t in marked_tokens(text, {(s,) for s in wanted})}
-    return all(any(all(s in found for s in name) for name in names) for names in tier)
+    the first pass's tier, read from the article's text with the highlighter's pattern. Only
+    syllables typed with diacritics need looking for: a bare one is also the folded form of
+    every accented one, which any article the first pass matched holds."""
+    missing = {s for names in tier for name in names for s in name if s != fold(s)}
+    pattern = sequence_pattern(frozenset((fold(s),) for s in missing)) if missing else None
+    found: set[str] = set()
+    for text in texts:
+        for match in pattern.finditer(folded_view(text)) if pattern and missing else ():
+            syllable = normalize_token_tones(text[match.start():match.end()].lower())
+            if syllable in missing:
+                missing.discard(syllable)
+                found.add(syllable)
+                if not missing:
+                    break
+    return all(any(all(s in found or s == fold(s) for s in name) for name in names) for names in tier)
 
 
 def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequence[str]],
