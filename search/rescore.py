@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from search.analysis import fold, folded_view, to_nfc
+from search.analysis import fold, folded_view, has_diacritics, to_nfc
 from search.analysis.normalize import normalize_token_tones
 from search.highlight import sequence_pattern
 
@@ -105,7 +105,7 @@ def coverage(pairs: Sequence[Pair], texts: Iterable[str]) -> float:
 def _as_typed(pair: Pair, actual: list[str]) -> bool:
     """Whether the article's syllables carry the diacritics the user typed (folded ones match any)."""
     return all(
-        typed == fold(typed) or typed == normalize_token_tones(seen)
+        not has_diacritics(typed) or typed == normalize_token_tones(seen)
         for typed, seen in zip((pair.first, pair.second), actual)
     )
 
@@ -130,18 +130,14 @@ def holds_tier(tier: Sequence[Sequence[tuple[str, ...]]], texts: Iterable[str]) 
     the first pass's tier, read from the article's text with the highlighter's pattern. Only
     syllables typed with diacritics need looking for: a bare one is also the folded form of
     every accented one, which any article the first pass matched holds."""
-    missing = {s for names in tier for name in names for s in name if s != fold(s)}
+    missing = {s for names in tier for name in names for s in name if has_diacritics(s)}
     pattern = sequence_pattern(frozenset((fold(s),) for s in missing)) if missing else None
-    found: set[str] = set()
-    for text in texts:
-        for match in pattern.finditer(folded_view(text)) if pattern and missing else ():
-            syllable = normalize_token_tones(text[match.start():match.end()].lower())
-            if syllable in missing:
-                missing.discard(syllable)
-                found.add(syllable)
-                if not missing:
-                    break
-    return all(any(all(s in found or s == fold(s) for s in name) for name in names) for names in tier)
+    for text in texts if pattern else ():
+        for match in pattern.finditer(folded_view(text)):  # type: ignore[union-attr]
+            missing.discard(normalize_token_tones(text[match.start():match.end()].lower()))
+            if not missing:
+                return True
+    return all(any(all(s not in missing for s in name) for name in names) for names in tier)
 
 
 def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequence[str]],
