@@ -103,6 +103,14 @@ def _title_lengths() -> tuple[int, ...]:
     return tuple(sorted({len(t.split()) for t in titles()}, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _title_edges() -> tuple[frozenset[str], frozenset[str]]:
+    """The first and the last words of the titles: a title can only start and end at those,
+    which rules out almost every token before any phrase is built (a third of extraction)."""
+    table = titles()
+    return frozenset(t.split(" ", 1)[0] for t in table), frozenset(t.rsplit(" ", 1)[-1] for t in table)
+
+
 def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Mention] = ()) -> tuple[Official, ...]:
     """Officials in `text`; `mentions` are the places it names (for the officials' countries),
     `not_names` further place and organisation names that cannot be part of a person's name."""
@@ -222,6 +230,8 @@ def _titled(text: str, tokens: list[Token], run: _Run, names: _NameIndex, mentio
 
 def _title_at(tokens: list[Token], end: int) -> tuple[int, str] | None:
     """(first token, kind) of the longest title ending at token `end` (inclusive)."""
+    if tokens[end].text.lower() not in _title_edges()[1]:
+        return None
     table = titles()
     for length in _title_lengths():
         start = end - length + 1
@@ -304,6 +314,8 @@ def _title_after(tokens: list[Token], run: _Run, names: set[int], places: set[in
 
 def _title_starting(tokens: list[Token], run: _Run, index: int, names: set[int],
                     places: set[int]) -> tuple[int, int] | None:
+    if index >= len(tokens) or tokens[index].text.lower() not in _title_edges()[0]:
+        return None
     table = titles()
     for length in _title_lengths():
         words = tokens[index:index + length]
