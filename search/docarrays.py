@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 import os
+import shutil
+import tempfile
 import weakref
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -23,7 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.index_store import save_for_generation, summed_lexicon
+from search.index_store import open_index, save_for_generation, summed_lexicon
 from search.schema import SCORED_FIELDS
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
@@ -151,7 +156,7 @@ class DocArrays:
         """The arrays of the searcher's generation. The columns and the hot postings come from
         the files written beside the index at indexing time (`save`) when they were written for
         exactly these segments; else the columns are read from Whoosh, and there are no hot ones."""
-        leaves = [(s.reader(), offset) for s, offset in searcher.leaf_searchers() if s.reader().doc_count_all()]
+        leaves = _leaves(searcher)
         size = searcher.reader().doc_count_all()
         alive = np.ones(size, dtype=bool)
         for reader, offset in leaves:
@@ -169,9 +174,10 @@ class DocArrays:
         arrays.hot = HotPostings.load(index_dir, generation, key) if index_dir else None
         return arrays
 
-    def save(self, index_dir: Path) -> None:
+    def save(self, index_dir: Path, lexicons: Mapping[str, Lexicon] | None = None,
+             helper: Future[_Part] | None = None) -> None:
         """The columns and the hot postings, for a fast server on this generation (atomic files,
-        like the vocabulary)."""
+        like the vocabulary); `lexicons` and `helper` as in HotPostings.save."""
         generation = self.searcher.reader().generation()
         arrays: dict[str, np.ndarray] = {"segments": np.array(_segments_key(self.leaves))}
         arrays.update({f"length:{f}": v for f, v in self.lengths.items()})
@@ -183,7 +189,7 @@ class DocArrays:
             arrays[f"multi:{name}:docs"] = m.docs
             arrays[f"multi:{name}:codes"] = m.codes
         save_for_generation(self.path_for(index_dir, generation), lambda tmp: np.savez(tmp, **arrays))
-        HotPostings.save(self, index_dir, generation)
+        HotPostings.save(self, index_dir, generation, lexicons, helper)
 
     @staticmethod
     def path_for(index_dir: Path, generation: int) -> Path:
@@ -202,12 +208,7 @@ class DocArrays:
 
     def read_postings(self, field: str, term: str) -> Postings:
         """A term's postings decoded from Whoosh's segments (no cache)."""
-        parts = [(docs + offset, weights) for reader, offset in self.leaves
-                 for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
-        return Postings(
-            np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32),
-            np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float64),
-        )
+        return _read_all(self.leaves, field, term)
 
     def positions(self, field: str, term: str, docs: np.ndarray) -> Iterator[tuple[int, set[int]]]:
         """(document, positions of `term` in `field`) for each of `docs` (ascending) that has it."""
@@ -287,36 +288,129 @@ class HotPostings:
         return cls(spans, fd, data_offset)
 
     @classmethod
-    def save(cls, arrays: DocArrays, index_dir: Path, generation: int) -> None:
-        threshold = max(2, math.ceil(HOT_SHARE * arrays.size))
-        chosen = [(f, term, df) for f in SCORED_FIELDS for term, df in _common_terms(arrays.leaves, f, threshold)]
-        total = sum(df for _, _, df in chosen)
-        spans: list[tuple[str, str, int, int]] = []
+    def save(cls, arrays: DocArrays, index_dir: Path, generation: int,
+             lexicons: Mapping[str, Lexicon] | None = None, helper: Future[_Part] | None = None) -> None:
+        """Decode the common terms' postings and write both files. `lexicons` are fields'
+        summed lexicons the caller already has; `helper` is the future `HotPostings.helper` gave, if any."""
+        threshold = hot_threshold(arrays.size)
+        fields = [f for f in SCORED_FIELDS if helper is None or f not in HELPER_FIELDS]
+        with tempfile.TemporaryDirectory(dir=index_dir, prefix=".hot-") as work:
+            parts = [_write_part(arrays.leaves, fields, threshold, Path(work) / "own.npy", lexicons or {})]
+            if helper is not None:
+                parts.append(_helper_result(helper, arrays, threshold, Path(work) / "helper.npy"))
+            total = sum(count for *_, count in parts)
+            spans: list[tuple[str, str, int, int]] = []
 
-        def write(tmp: Path) -> None:
-            # The lexicon's frequencies count deleted documents, which the postings may leave
-            # out (they are masked by `alive` either way): they bound the room needed.
-            table = np.lib.format.open_memmap(tmp, mode="w+", dtype=cls.DTYPE, shape=(total,))
-            at = 0
-            for field, term, _ in chosen:
-                found = arrays.read_postings(field, term)
-                end = at + len(found.docs)
-                table["doc"][at:end] = found.docs
-                table["weight"][at:end] = found.weights
-                spans.append((field, term, at, end))
-                at = end
-            table.flush()
-            del table
+            def write(tmp: Path) -> None:
+                table = np.lib.format.open_memmap(tmp, mode="w+", dtype=cls.DTYPE, shape=(total,))
+                at = 0
+                for part_spans, path, count in parts:
+                    rows = np.load(path, mmap_mode="r")[:count]
+                    table[at:at + len(rows)] = rows
+                    spans.extend((field, term, at + start, at + end) for field, term, start, end in part_spans)
+                    at += len(rows)
+                table.flush()
+                del table
 
-        terms_path, postings_path = cls.paths(index_dir, generation)
-        save_for_generation(postings_path, write)
+            terms_path, postings_path = cls.paths(index_dir, generation)
+            save_for_generation(postings_path, write)
         meta = {"segments": _segments_key(arrays.leaves), "total": total, "terms": spans}
         save_for_generation(terms_path, lambda tmp: tmp.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8"))
 
+    @staticmethod
+    @contextmanager
+    def helper(arrays: DocArrays, index_dir: Path, min_size: int | None = None) -> Iterator[Future[_Part] | None]:
+        """Decode HELPER_FIELDS in another process meanwhile, for `save`: at the end of an
+        indexing run the second core is otherwise idle while these take most of the time
+        (body_syl alone is 18 of 29 s on 35k articles). None when the index is small or there
+        is one core (`min_size` articles, HELPER_FROM unless given). The helper's files are
+        removed on leaving."""
+        if arrays.size < (HELPER_FROM if min_size is None else min_size) or (os.cpu_count() or 1) < 2:
+            yield None
+            return
+        work = Path(tempfile.mkdtemp(dir=index_dir, prefix=".hot-helper-"))
+        # The fork server, as the indexing workers use (writers.py): not a fork of this process,
+        # which may be the web app's threaded server; after an indexing run it is already up.
+        # Like those workers, the helper imports the caller's main module (it must be import-safe).
+        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+        try:
+            yield pool.submit(_helper_part, str(index_dir), _segments_key(arrays.leaves),
+                              hot_threshold(arrays.size), str(work / "part.npy"))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+            shutil.rmtree(work, ignore_errors=True)
 
-def _common_terms(leaves: list[tuple[Any, int]], field: str, threshold: int) -> list[tuple[str, int]]:
+
+# What one process decoded: (field, term, start, end) per term, the .npy file of the rows, and
+# how many of its rows were filled (the file was sized by document frequencies, an upper bound).
+_Part = tuple[list[tuple[str, str, int, int]], Path, int]
+Lexicon = dict[str, tuple[int, float]]
+# Decoded by a helper process when the index has HELPER_FROM articles or more (HotPostings.helper).
+HELPER_FIELDS = ("body_syl",)
+HELPER_FROM = 4000
+
+
+def hot_threshold(size: int) -> int:
+    return max(2, math.ceil(HOT_SHARE * size))
+
+
+def _write_part(leaves: list[tuple[Any, int]], fields: Iterable[str], threshold: int, path: Path,
+                lexicons: Mapping[str, Lexicon]) -> _Part:
+    """The postings of the fields' terms in >= threshold documents, into a new .npy at `path`."""
+    chosen = [(f, term, df) for f in fields for term, df in _common_terms(leaves, f, threshold, lexicons.get(f))]
+    # The lexicon's frequencies count deleted documents, which the postings may leave out (they
+    # are masked by `alive` either way): they bound the room needed, the file is cut to what was read.
+    table = np.lib.format.open_memmap(path, mode="w+", dtype=HotPostings.DTYPE, shape=(sum(df for *_, df in chosen),))
+    spans, at = [], 0
+    for field, term, _ in chosen:
+        found = _read_all(leaves, field, term)
+        end = at + len(found.docs)
+        table["doc"][at:end] = found.docs
+        table["weight"][at:end] = found.weights
+        spans.append((field, term, at, end))
+        at = end
+    table.flush()
+    del table
+    return spans, path, at
+
+
+def _helper_part(index_dir: str, segments: str, threshold: int, out: str) -> _Part:
+    """The helper process: the same segments, opened again, HELPER_FIELDS only."""
+    ix = open_index(Path(index_dir))
+    with ix.searcher() as searcher:
+        leaves = _leaves(searcher)
+        if _segments_key(leaves) != segments:
+            raise RuntimeError("the index changed while its server files were being written")
+        return _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
+
+
+def _helper_result(helper: Future[_Part], arrays: DocArrays, threshold: int, fallback: Path) -> _Part:
+    """The helper's part; if it failed (a killed process, an index that moved on), decoded here."""
+    try:
+        return helper.result()
+    except Exception:  # BrokenProcessPool, the helper's own errors: the work is redone, not lost
+        return _write_part(arrays.leaves, HELPER_FIELDS, threshold, fallback, {})
+
+
+def _leaves(searcher: Searcher) -> list[tuple[Any, int]]:
+    """(segment reader, first document number) of each segment that has documents."""
+    return [(s.reader(), offset) for s, offset in searcher.leaf_searchers() if s.reader().doc_count_all()]
+
+
+def _read_all(leaves: list[tuple[Any, int]], field: str, term: str) -> Postings:
+    parts = [(docs + offset, weights) for reader, offset in leaves
+             for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
+    return Postings(
+        np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int32),
+        np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.float64),
+    )
+
+
+def _common_terms(leaves: list[tuple[Any, int]], field: str, threshold: int,
+                  totals: Lexicon | None = None) -> list[tuple[str, int]]:
     """(term, document frequency over all segments) of the field's terms in >= threshold."""
-    totals = summed_lexicon((reader for reader, _ in leaves), field)
+    if totals is None:
+        totals = summed_lexicon((reader for reader, _ in leaves), field)
     return sorted((term, df) for term, (df, _) in totals.items() if df >= threshold)
 
 

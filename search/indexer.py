@@ -22,11 +22,11 @@ from pathlib import Path
 from whoosh.index import Index
 
 from search.docarrays import DocArrays, HotPostings
-from search.index_store import create_index, open_or_create, rebuilding
+from search.index_store import create_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
-from search.query.vocabulary import Vocabulary
+from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
 from search.schema import PIPELINE_VERSION, UNDATED
 from search.writers import open_writer
 
@@ -189,5 +189,8 @@ def save_for_servers(ix: Index, index_dir: Path) -> None:
     and the common terms' whole posting lists (docarrays.HotPostings)."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
-        Vocabulary.from_reader(reader).save(Vocabulary.path_for(index_dir, reader.generation()))
-        DocArrays.load(searcher).save(index_dir)
+        arrays = DocArrays.load(searcher)
+        with HotPostings.helper(arrays, index_dir) as helper:  # the slowest field, on the other core meanwhile
+            body = summed_lexicon((leaf for leaf, _ in reader.leaf_readers()), VOCABULARY_FIELD)
+            Vocabulary.from_lexicon(reader.doc_count_all(), body).save(Vocabulary.path_for(index_dir, reader.generation()))
+            arrays.save(index_dir, {VOCABULARY_FIELD: body}, helper)

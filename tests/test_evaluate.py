@@ -217,3 +217,39 @@ def test_hot_postings_are_the_segments_own(sample_index: Path, tmp_path: Path) -
     with Engine(tmp_path / "b") as engine:
         assert engine.arrays().hot is None
     _assert_same(tmp_path / "b", QUERIES[:6])
+
+
+def _hot_files(index_dir: Path) -> dict[tuple[str, str], tuple[list[int], list[float]]]:
+    """Each saved term's (documents, weights), whatever its place in the file."""
+    meta = json.loads(next(index_dir.glob("hotterms-*.json")).read_text(encoding="utf-8"))
+    rows = np.load(next(index_dir.glob("hotpostings-*.npy")))
+    return {(f, t): (rows["doc"][a:b].tolist(), rows["weight"][a:b].tolist()) for f, t, a, b in meta["terms"]}
+
+
+def test_hot_postings_from_a_helper_process_are_the_same(sample_index: Path, tmp_path: Path) -> None:
+    """At the end of a large run the body_syl postings are decoded by a second process: a real
+    one here (forced on for the 5-article index), then one that failed, whose share is decoded
+    in-process instead. Both must write the same terms with the same postings as one process."""
+    from concurrent.futures import Future
+
+    from search.docarrays import HELPER_FIELDS, DocArrays, HotPostings
+    from search.index_store import open_index
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir)
+    expected = _hot_files(index_dir)
+    assert any(field in HELPER_FIELDS for field, _ in expected)
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        arrays = DocArrays.load(searcher)
+        generation = searcher.reader().generation()
+        with HotPostings.helper(arrays, index_dir, min_size=0) as helper:
+            assert helper is not None
+            HotPostings.save(arrays, index_dir, generation, helper=helper)
+        assert _hot_files(index_dir) == expected
+        failed: Future = Future()
+        failed.set_exception(RuntimeError("the helper process was killed"))
+        HotPostings.save(arrays, index_dir, generation, helper=failed)
+        assert _hot_files(index_dir) == expected
+    assert not [p.name for p in index_dir.iterdir() if p.name.startswith(".hot")]  # work files removed
+    _assert_same(index_dir, QUERIES[:4])

@@ -17,6 +17,7 @@ from search.analysis import fold
 from search.index_store import save_for_generation, summed_lexicon, term_text
 
 MAX_WORD_SYLLABLES = 4
+VOCABULARY_FIELD = "body"  # the words queries are checked and corrected against
 
 
 @dataclass
@@ -30,9 +31,16 @@ class Vocabulary:
     frequency: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def from_reader(cls, reader: IndexReader, fieldname: str = "body") -> Vocabulary:
-        vocab = cls(doc_count=reader.doc_count_all())
-        for term, (df, weight) in summed_lexicon((leaf for leaf, _ in reader.leaf_readers()), fieldname).items():
+    def from_reader(cls, reader: IndexReader, fieldname: str = VOCABULARY_FIELD) -> Vocabulary:
+        lexicon = summed_lexicon((leaf for leaf, _ in reader.leaf_readers()), fieldname)
+        return cls.from_lexicon(reader.doc_count_all(), lexicon)
+
+    @classmethod
+    def from_lexicon(cls, doc_count: int, lexicon: dict[str, tuple[int, float]]) -> Vocabulary:
+        """From a field's summed lexicon (index_store.summed_lexicon), which indexing also needs
+        for the hot postings: read once for both."""
+        vocab = cls(doc_count=doc_count)
+        for term, (df, weight) in lexicon.items():
             vocab.doc_freq[term] = df
             vocab.frequency[term] = weight
         best_df: dict[str, int] = {}
@@ -110,7 +118,7 @@ class StatisticsReader:
     instead of one per segment (Whoosh's more-like-this asks for every word of an article:
     ~12,000 lookups, 300 ms, on 18 segments). Everything else goes to the reader itself."""
 
-    def __init__(self, reader: IndexReader, vocab: Vocabulary, fieldname: str = "body") -> None:
+    def __init__(self, reader: IndexReader, vocab: Vocabulary, fieldname: str = VOCABULARY_FIELD) -> None:
         self._reader = reader
         self._vocab = vocab
         self._fieldname = fieldname
