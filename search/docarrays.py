@@ -17,7 +17,6 @@ import weakref
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +174,7 @@ class DocArrays:
         return arrays
 
     def save(self, index_dir: Path, lexicons: Mapping[str, Lexicon] | None = None,
-             helper: Future[_Part] | None = None) -> None:
+             helper: Helper | None = None) -> None:
         """The columns and the hot postings, for a fast server on this generation (atomic files,
         like the vocabulary); `lexicons` and `helper` as in HotPostings.save."""
         generation = self.searcher.reader().generation()
@@ -289,9 +288,9 @@ class HotPostings:
 
     @classmethod
     def save(cls, arrays: DocArrays, index_dir: Path, generation: int,
-             lexicons: Mapping[str, Lexicon] | None = None, helper: Future[_Part] | None = None) -> None:
+             lexicons: Mapping[str, Lexicon] | None = None, helper: Helper | None = None) -> None:
         """Decode the common terms' postings and write both files. `lexicons` are fields'
-        summed lexicons the caller already has; `helper` is the future `HotPostings.helper` gave, if any."""
+        summed lexicons the caller already has; `helper` is what `HotPostings.helper` gave, if anything."""
         threshold = hot_threshold(arrays.size)
         fields = [f for f in SCORED_FIELDS if helper is None or f not in HELPER_FIELDS]
         with tempfile.TemporaryDirectory(dir=index_dir, prefix=".hot-") as work:
@@ -319,26 +318,58 @@ class HotPostings:
 
     @staticmethod
     @contextmanager
-    def helper(arrays: DocArrays, index_dir: Path, min_size: int | None = None) -> Iterator[Future[_Part] | None]:
+    def helper(arrays: DocArrays, index_dir: Path, min_size: int | None = None) -> Iterator[Helper | None]:
         """Decode HELPER_FIELDS in another process meanwhile, for `save`: at the end of an
         indexing run the second core is otherwise idle while these take most of the time
         (body_syl alone is 18 of 29 s on 35k articles). None when the index is small or there
-        is one core (`min_size` articles, HELPER_FROM unless given). The helper's files are
-        removed on leaving."""
+        is one core (`min_size` articles, HELPER_FROM unless given). On leaving, the helper is
+        stopped if it still runs (an interrupted run does not wait for it) and its files removed."""
         if arrays.size < (HELPER_FROM if min_size is None else min_size) or (os.cpu_count() or 1) < 2:
             yield None
             return
         work = Path(tempfile.mkdtemp(dir=index_dir, prefix=".hot-helper-"))
+        helper = Helper(index_dir, _segments_key(arrays.leaves), hot_threshold(arrays.size), work / "part.npy")
+        try:
+            yield helper
+        finally:
+            helper.stop()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+class Helper:
+    """A process decoding HELPER_FIELDS of the same segments into its own .npy file."""
+
+    def __init__(self, index_dir: Path, segments: str, threshold: int, out: Path) -> None:
         # The fork server, as the indexing workers use (writers.py): not a fork of this process,
         # which may be the web app's threaded server; after an indexing run it is already up.
         # Like those workers, the helper imports the caller's main module (it must be import-safe).
-        pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("forkserver"))
+        context = multiprocessing.get_context("forkserver")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_helper_main, args=(sender, str(index_dir), segments, threshold, str(out)),
+                                        daemon=True)
+        self._process.start()
+        sender.close()
+
+    def result(self) -> _Part:
+        """The helper's part; raises HelperFailed if it ended without one."""
         try:
-            yield pool.submit(_helper_part, str(index_dir), _segments_key(arrays.leaves),
-                              hot_threshold(arrays.size), str(work / "part.npy"))
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-            shutil.rmtree(work, ignore_errors=True)
+            ok, payload = self._receiver.recv()
+        except (EOFError, OSError) as e:  # the process died (killed, out of memory)
+            raise HelperFailed(f"the helper process ended without a result (exit code {self._process.exitcode})") from e
+        if not ok:
+            raise HelperFailed(payload)
+        spans, path, count = payload
+        return spans, Path(path), count
+
+    def stop(self) -> None:
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receiver.close()
+
+
+class HelperFailed(RuntimeError):
+    """The helper process could not decode its part (the caller decodes it instead)."""
 
 
 # What one process decoded: (field, term, start, end) per term, the .npy file of the rows, and
@@ -374,21 +405,28 @@ def _write_part(leaves: list[tuple[Any, int]], fields: Iterable[str], threshold:
     return spans, path, at
 
 
-def _helper_part(index_dir: str, segments: str, threshold: int, out: str) -> _Part:
-    """The helper process: the same segments, opened again, HELPER_FIELDS only."""
-    ix = open_index(Path(index_dir))
-    with ix.searcher() as searcher:
-        leaves = _leaves(searcher)
-        if _segments_key(leaves) != segments:
-            raise RuntimeError("the index changed while its server files were being written")
-        return _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
+def _helper_main(sender: Any, index_dir: str, segments: str, threshold: int, out: str) -> None:
+    """The helper process: the same segments, opened again, HELPER_FIELDS only; sends back
+    (True, part) or (False, why)."""
+    try:
+        ix = open_index(Path(index_dir))
+        with ix.searcher() as searcher:
+            leaves = _leaves(searcher)
+            if _segments_key(leaves) != segments:
+                raise HelperFailed("the index changed while its server files were being written")
+            spans, path, count = _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
+        sender.send((True, (spans, str(path), count)))
+    except Exception as e:  # anything: the caller decodes the part itself
+        sender.send((False, f"{type(e).__name__}: {e}"))
+    finally:
+        sender.close()
 
 
-def _helper_result(helper: Future[_Part], arrays: DocArrays, threshold: int, fallback: Path) -> _Part:
+def _helper_result(helper: Helper, arrays: DocArrays, threshold: int, fallback: Path) -> _Part:
     """The helper's part; if it failed (a killed process, an index that moved on), decoded here."""
     try:
         return helper.result()
-    except Exception:  # BrokenProcessPool, the helper's own errors: the work is redone, not lost
+    except HelperFailed:
         return _write_part(arrays.leaves, HELPER_FIELDS, threshold, fallback, {})
 
 

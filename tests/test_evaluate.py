@@ -228,11 +228,10 @@ def _hot_files(index_dir: Path) -> dict[tuple[str, str], tuple[list[int], list[f
 
 def test_hot_postings_from_a_helper_process_are_the_same(sample_index: Path, tmp_path: Path) -> None:
     """At the end of a large run the body_syl postings are decoded by a second process: a real
-    one here (forced on for the 5-article index), then one that failed, whose share is decoded
-    in-process instead. Both must write the same terms with the same postings as one process."""
-    from concurrent.futures import Future
-
-    from search.docarrays import HELPER_FIELDS, DocArrays, HotPostings
+    one here (forced on for the 5-article index), then helpers that failed (no index where it
+    looked; killed), whose share is decoded in-process instead. Each time the files must hold
+    the same terms with the same postings as when one process wrote them."""
+    from search.docarrays import HELPER_FIELDS, DocArrays, Helper, HelperFailed, HotPostings, _segments_key, hot_threshold
     from search.index_store import open_index
 
     index_dir = tmp_path / "index"
@@ -247,9 +246,16 @@ def test_hot_postings_from_a_helper_process_are_the_same(sample_index: Path, tmp
             assert helper is not None
             HotPostings.save(arrays, index_dir, generation, helper=helper)
         assert _hot_files(index_dir) == expected
-        failed: Future = Future()
-        failed.set_exception(RuntimeError("the helper process was killed"))
-        HotPostings.save(arrays, index_dir, generation, helper=failed)
-        assert _hot_files(index_dir) == expected
+        (tmp_path / "empty").mkdir()
+        key, threshold = _segments_key(arrays.leaves), hot_threshold(arrays.size)
+        lost = Helper(tmp_path / "empty", key, threshold, tmp_path / "lost.npy")
+        killed = Helper(index_dir, key, threshold, tmp_path / "killed.npy")
+        killed.stop()
+        for failed in (lost, killed):
+            with pytest.raises(HelperFailed):
+                failed.result()
+            HotPostings.save(arrays, index_dir, generation, helper=failed)
+            failed.stop()
+            assert _hot_files(index_dir) == expected
     assert not [p.name for p in index_dir.iterdir() if p.name.startswith(".hot")]  # work files removed
     _assert_same(index_dir, QUERIES[:4])
