@@ -8,8 +8,8 @@ single vectorised operation (see search/evaluate.py for the ranking side).
 from __future__ import annotations
 
 import json
+import logging
 import math
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -20,15 +20,17 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from multiprocessing.connection import Connection
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
-from search.index_store import open_index, save_for_generation, summed_lexicon
+from search.index_store import Lexicon, open_index, save_for_generation, summed_lexicon
 from search.schema import SCORED_FIELDS
+from search.writers import alive, exit_with, forkserver_context
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
 RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
@@ -37,6 +39,13 @@ PHRASE_CACHE_ENTRIES = 256  # phrases checked against positions: two masks (a by
 # (HotPostings): the common words are where a first query spends its time, decoding thousands of
 # Whoosh blocks; 2% is ~1,900 terms and ~23 M postings (186 MB) on 35k articles.
 HOT_SHARE = 0.02
+# Decoded by a helper process, from this many articles (HotPostings.helper): the field whose
+# postings take longest (positions in every block), and the size below which starting a
+# process costs more than the ~2 s it can save.
+HELPER_FIELDS = ("body_syl",)
+HELPER_FROM = 4000
+
+log = logging.getLogger(__name__)
 
 
 K = TypeVar("K")
@@ -288,26 +297,29 @@ class HotPostings:
 
     @classmethod
     def save(cls, arrays: DocArrays, index_dir: Path, generation: int,
-             lexicons: Mapping[str, Lexicon] | None = None, helper: Helper | None = None) -> None:
+             lexicons: Mapping[str, Lexicon] | None = None, helper: HotPostingsHelper | None = None) -> None:
         """Decode the common terms' postings and write both files. `lexicons` are fields'
-        summed lexicons the caller already has; `helper` is what `HotPostings.helper` gave, if anything."""
+        summed lexicons the caller already has; `helper` is what `HotPostings.helper` gave, if anything.
+
+        The parts are decoded into work files first, then copied into the final one: at its
+        peak the folder holds the postings twice (186 MB more on 35k articles), for seconds."""
         threshold = hot_threshold(arrays.size)
         fields = [f for f in SCORED_FIELDS if helper is None or f not in HELPER_FIELDS]
-        with tempfile.TemporaryDirectory(dir=index_dir, prefix=".hot-") as work:
+        _clear_stale_work(index_dir)
+        with tempfile.TemporaryDirectory(dir=index_dir, prefix=_work_prefix()) as work:
             parts = [_write_part(arrays.leaves, fields, threshold, Path(work) / "own.npy", lexicons or {})]
             if helper is not None:
                 parts.append(_helper_result(helper, arrays, threshold, Path(work) / "helper.npy"))
-            total = sum(count for *_, count in parts)
+            total = sum(part.rows for part in parts)
             spans: list[tuple[str, str, int, int]] = []
 
             def write(tmp: Path) -> None:
                 table = np.lib.format.open_memmap(tmp, mode="w+", dtype=cls.DTYPE, shape=(total,))
                 at = 0
-                for part_spans, path, count in parts:
-                    rows = np.load(path, mmap_mode="r")[:count]
-                    table[at:at + len(rows)] = rows
-                    spans.extend((field, term, at + start, at + end) for field, term, start, end in part_spans)
-                    at += len(rows)
+                for part in parts:
+                    table[at:at + part.rows] = np.load(part.path, mmap_mode="r")[:part.rows]
+                    spans.extend((field, term, at + start, at + end) for field, term, start, end in part.spans)
+                    at += part.rows
                 table.flush()
                 del table
 
@@ -318,48 +330,71 @@ class HotPostings:
 
     @staticmethod
     @contextmanager
-    def helper(arrays: DocArrays, index_dir: Path, min_size: int | None = None) -> Iterator[Helper | None]:
+    def helper(arrays: DocArrays, index_dir: Path, min_size: int | None = None) -> Iterator[HotPostingsHelper | None]:
         """Decode HELPER_FIELDS in another process meanwhile, for `save`: at the end of an
         indexing run the second core is otherwise idle while these take most of the time
-        (body_syl alone is 18 of 29 s on 35k articles). None when the index is small or there
-        is one core (`min_size` articles, HELPER_FROM unless given). On leaving, the helper is
-        stopped if it still runs (an interrupted run does not wait for it) and its files removed."""
-        if arrays.size < (HELPER_FROM if min_size is None else min_size) or (os.cpu_count() or 1) < 2:
+        (body_syl alone is 18 of 29 s on 35k articles). None when the index is small, when this
+        process may use one core only (`min_size` articles, HELPER_FROM unless given), or when
+        the process cannot be started (`save` then decodes everything itself). On leaving, the
+        helper is stopped if it still runs (an interrupted run does not wait for it) and its
+        files are removed."""
+        if arrays.size < (HELPER_FROM if min_size is None else min_size) or _usable_cores() < 2:
             yield None
             return
-        work = Path(tempfile.mkdtemp(dir=index_dir, prefix=".hot-helper-"))
-        helper = Helper(index_dir, _segments_key(arrays.leaves), hot_threshold(arrays.size), work / "part.npy")
+        _clear_stale_work(index_dir)
+        work = Path(tempfile.mkdtemp(dir=index_dir, prefix=_work_prefix()))
+        helper = None
         try:
+            try:
+                helper = HotPostingsHelper(index_dir, _segments_key(arrays.leaves), hot_threshold(arrays.size),
+                                           work / "part.npy")
+            except Exception as e:  # no process to start here (an embedding server): one process does it all
+                log.warning("hot postings: cannot start a helper process (%s); decoding them in this one", e)
             yield helper
         finally:
-            helper.stop()
+            if helper is not None:
+                helper.stop()
             shutil.rmtree(work, ignore_errors=True)
 
 
-class Helper:
-    """A process decoding HELPER_FIELDS of the same segments into its own .npy file."""
+class DecodedPart(NamedTuple):
+    """What one process decoded: (field, term, start, end) per term into the .npy at `path`,
+    whose first `rows` rows hold them (it was sized by document frequencies, an upper bound)."""
+
+    spans: list[tuple[str, str, int, int]]
+    path: Path
+    rows: int
+
+
+class HotPostingsHelper:
+    """A process decoding the HELPER_FIELDS' hot postings of the same segments into its own file."""
 
     def __init__(self, index_dir: Path, segments: str, threshold: int, out: Path) -> None:
-        # The fork server, as the indexing workers use (writers.py): not a fork of this process,
-        # which may be the web app's threaded server; after an indexing run it is already up.
-        # Like those workers, the helper imports the caller's main module (it must be import-safe).
-        context = multiprocessing.get_context("forkserver")
+        # The indexing workers' start method (writers.forkserver_context); like them, the
+        # helper imports the caller's main module, which must be import-safe.
+        context = forkserver_context()
         self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_helper_main, args=(sender, str(index_dir), segments, threshold, str(out)),
-                                        daemon=True)
-        self._process.start()
-        sender.close()
-
-    def result(self) -> _Part:
-        """The helper's part; raises HelperFailed if it ended without one."""
+        self._process = context.Process(target=_helper_main, daemon=True,
+                                        args=(os.getpid(), sender, str(index_dir), segments, threshold, str(out)))
         try:
-            ok, payload = self._receiver.recv()
-        except (EOFError, OSError) as e:  # the process died (killed, out of memory)
-            raise HelperFailed(f"the helper process ended without a result (exit code {self._process.exitcode})") from e
-        if not ok:
-            raise HelperFailed(payload)
-        spans, path, count = payload
-        return spans, Path(path), count
+            self._process.start()
+        finally:
+            sender.close()
+        self._part: DecodedPart | None = None
+
+    def result(self) -> DecodedPart:
+        """The helper's part (waiting for it); raises HelperFailed if it ended without one."""
+        if self._part is None:
+            try:
+                ok, payload = self._receiver.recv()
+            except (EOFError, OSError) as e:  # the process died (killed, out of memory), or was stopped
+                self._process.join(timeout=1.0)
+                raise HelperFailed(f"the helper process ended without a result (exit code {self._process.exitcode})") from e
+            if not ok:
+                raise HelperFailed(payload)
+            spans, path, rows = payload
+            self._part = DecodedPart(spans, Path(path), rows)
+        return self._part
 
     def stop(self) -> None:
         if self._process.is_alive():
@@ -372,25 +407,16 @@ class HelperFailed(RuntimeError):
     """The helper process could not decode its part (the caller decodes it instead)."""
 
 
-# What one process decoded: (field, term, start, end) per term, the .npy file of the rows, and
-# how many of its rows were filled (the file was sized by document frequencies, an upper bound).
-_Part = tuple[list[tuple[str, str, int, int]], Path, int]
-Lexicon = dict[str, tuple[int, float]]
-# Decoded by a helper process when the index has HELPER_FROM articles or more (HotPostings.helper).
-HELPER_FIELDS = ("body_syl",)
-HELPER_FROM = 4000
-
-
 def hot_threshold(size: int) -> int:
     return max(2, math.ceil(HOT_SHARE * size))
 
 
 def _write_part(leaves: list[tuple[Any, int]], fields: Iterable[str], threshold: int, path: Path,
-                lexicons: Mapping[str, Lexicon]) -> _Part:
+                lexicons: Mapping[str, Lexicon]) -> DecodedPart:
     """The postings of the fields' terms in >= threshold documents, into a new .npy at `path`."""
     chosen = [(f, term, df) for f in fields for term, df in _common_terms(leaves, f, threshold, lexicons.get(f))]
-    # The lexicon's frequencies count deleted documents, which the postings may leave out (they
-    # are masked by `alive` either way): they bound the room needed, the file is cut to what was read.
+    # Sized by the lexicon's document frequencies: an upper bound of the postings read, which
+    # come back in full, deleted documents included (they are masked by `alive`).
     table = np.lib.format.open_memmap(path, mode="w+", dtype=HotPostings.DTYPE, shape=(sum(df for *_, df in chosen),))
     spans, at = [], 0
     for field, term, _ in chosen:
@@ -402,32 +428,58 @@ def _write_part(leaves: list[tuple[Any, int]], fields: Iterable[str], threshold:
         at = end
     table.flush()
     del table
-    return spans, path, at
+    return DecodedPart(spans, path, at)
 
 
-def _helper_main(sender: Any, index_dir: str, segments: str, threshold: int, out: str) -> None:
+def _helper_main(parent: int, sender: Connection, index_dir: str, segments: str, threshold: int, out: str) -> None:
     """The helper process: the same segments, opened again, HELPER_FIELDS only; sends back
-    (True, part) or (False, why)."""
+    (True, part) or (False, why). Exits with its parent (a killed indexer leaves no helper)."""
+    exit_with(parent)
     try:
         ix = open_index(Path(index_dir))
         with ix.searcher() as searcher:
             leaves = _leaves(searcher)
             if _segments_key(leaves) != segments:
                 raise HelperFailed("the index changed while its server files were being written")
-            spans, path, count = _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
-        sender.send((True, (spans, str(path), count)))
+            part = _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
+        message: tuple[bool, Any] = (True, (part.spans, str(part.path), part.rows))
     except Exception as e:  # anything: the caller decodes the part itself
-        sender.send((False, f"{type(e).__name__}: {e}"))
+        message = (False, f"{type(e).__name__}: {e}")
+    try:
+        sender.send(message)
+    except OSError:
+        pass  # the caller is gone or stopped waiting: nothing to report to
     finally:
         sender.close()
 
 
-def _helper_result(helper: Helper, arrays: DocArrays, threshold: int, fallback: Path) -> _Part:
+def _helper_result(helper: HotPostingsHelper, arrays: DocArrays, threshold: int, fallback: Path) -> DecodedPart:
     """The helper's part; if it failed (a killed process, an index that moved on), decoded here."""
     try:
         return helper.result()
-    except HelperFailed:
+    except HelperFailed as e:
+        log.warning("hot postings: the helper process failed (%s); decoding its part in this one", e)
         return _write_part(arrays.leaves, HELPER_FIELDS, threshold, fallback, {})
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (not the host's count, in a container or under taskset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _work_prefix() -> str:
+    return f".hot-{os.getpid()}-"
+
+
+def _clear_stale_work(index_dir: Path) -> None:
+    """Work folders that a killed indexer left (its pid is in the name, and it is gone)."""
+    for folder in index_dir.glob(".hot-*-*"):
+        pid = folder.name.split("-")[1]
+        if folder.is_dir() and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _leaves(searcher: Searcher) -> list[tuple[Any, int]]:
@@ -436,6 +488,7 @@ def _leaves(searcher: Searcher) -> list[tuple[Any, int]]:
 
 
 def _read_all(leaves: list[tuple[Any, int]], field: str, term: str) -> Postings:
+    """A term's postings in every segment, as global document numbers (no cache)."""
     parts = [(docs + offset, weights) for reader, offset in leaves
              for docs, weights in [_read_postings(reader, field, term)] if len(docs)]
     return Postings(

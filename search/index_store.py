@@ -128,13 +128,16 @@ def term_text(term: str | bytes) -> str:
     return term.decode("utf-8") if isinstance(term, bytes) else term
 
 
-def summed_lexicon(readers: Iterable[IndexReader], field: str) -> dict[str, tuple[int, float]]:
+Lexicon = dict[str, tuple[int, float]]  # term -> (document frequency, total weight)
+
+
+def summed_lexicon(readers: Iterable[IndexReader], field: str) -> Lexicon:
     """term -> (document frequency, total weight) in `field`, summed over segment readers.
 
     Segment by segment: a multi-segment reader merges the lexicons term by term through a heap,
     ~10x slower (52 s instead of 5 s for the body field of 35k articles in 18 segments).
     """
-    totals: dict[str, tuple[int, float]] = {}
+    totals: Lexicon = {}
     for reader in readers:
         for raw, info in reader.iter_field(field):
             term = term_text(raw)

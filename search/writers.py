@@ -11,6 +11,8 @@ adds the segments to the index at commit. Two guards are added to it:
 """
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.context
 import os
 import queue
 import threading
@@ -41,20 +43,35 @@ def open_writer(ix: Index, procs: int) -> IndexWriter:
     return _GuardedMpWriter(ix, procs=procs, multisegment=True, start_method="forkserver", limitmb=WRITER_MB // procs)
 
 
+def forkserver_context() -> multiprocessing.context.BaseContext:
+    """The start method of every indexing process (sub-writers, the hot postings' helper).
+    Not a fork of this process: the web app's reindex runs in a threaded server, where a forked
+    child could inherit a lock some other thread held. The fork server loads the pyvi model
+    once, and every child is a fork of it; whichever process starts it first sets what it
+    preloads, so all of them ask for the same."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD_MODULES))
+    return context
+
+
+def exit_with(parent: int) -> None:
+    """In a child of the fork server (which outlives a killed indexer): exit when `parent` has."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
 def _run_sub_writer(indexer: int, *args: Any) -> None:
-    """A sub-writer's process: Whoosh's SubWriterTask loop, ended early if the indexer dies
-    (it is a child of the fork server, which outlives a killed indexer)."""
-    threading.Thread(target=_exit_with, args=(indexer,), daemon=True).start()
+    """A sub-writer's process: Whoosh's SubWriterTask loop, ended early if the indexer dies."""
+    exit_with(indexer)
     SubWriterTask(*args).run()
 
 
 def _exit_with(indexer: int) -> None:
-    while _alive(indexer):
+    while alive(indexer):
         time.sleep(PARENT_CHECK_S)
     os._exit(1)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Running: not gone, and not a zombie (killed, its exit status not yet collected)."""
     try:
         os.kill(pid, 0)
@@ -72,10 +89,7 @@ def _alive(pid: int) -> bool:
 class _GuardedMpWriter(MpWriter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # forkserver, not fork: the web app's reindex runs in a threaded server, where a forked
-        # child could inherit a lock some other thread held. The fork server loads the pyvi model
-        # once, and every sub-writer is a fork of it.
-        self._mpctx.set_forkserver_preload(list(PRELOAD_MODULES))
+        self._mpctx = forkserver_context()
 
     def _new_task(self) -> Any:
         args = (self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs, self.multisegment)

@@ -228,34 +228,49 @@ def _hot_files(index_dir: Path) -> dict[tuple[str, str], tuple[list[int], list[f
 
 def test_hot_postings_from_a_helper_process_are_the_same(sample_index: Path, tmp_path: Path) -> None:
     """At the end of a large run the body_syl postings are decoded by a second process: a real
-    one here (forced on for the 5-article index), then helpers that failed (no index where it
-    looked; killed), whose share is decoded in-process instead. Each time the files must hold
-    the same terms with the same postings as when one process wrote them."""
-    from search.docarrays import HELPER_FIELDS, DocArrays, Helper, HelperFailed, HotPostings, _segments_key, hot_threshold
+    one here, then helpers that failed (no index where it looked; killed), whose share is then
+    decoded in-process. Each time the files must hold the same terms with the same postings
+    as when one process wrote them, and a server must take them. A work folder that a killed
+    indexer left behind is removed by the next save."""
+    import subprocess
+    import sys
+
+    from search.docarrays import (HELPER_FIELDS, DocArrays, HelperFailed, HotPostings, HotPostingsHelper,
+                                  _segments_key, hot_threshold)
     from search.index_store import open_index
 
     index_dir = tmp_path / "index"
     shutil.copytree(sample_index, index_dir)
     expected = _hot_files(index_dir)
     assert any(field in HELPER_FIELDS for field, _ in expected)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = index_dir / f".hot-{int(dead.stdout)}-left"
+    stale.mkdir()
+    (tmp_path / "empty").mkdir()
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         arrays = DocArrays.load(searcher)
         generation = searcher.reader().generation()
-        with HotPostings.helper(arrays, index_dir, min_size=0) as helper:
-            assert helper is not None
-            HotPostings.save(arrays, index_dir, generation, helper=helper)
-        assert _hot_files(index_dir) == expected
-        (tmp_path / "empty").mkdir()
         key, threshold = _segments_key(arrays.leaves), hot_threshold(arrays.size)
-        lost = Helper(tmp_path / "empty", key, threshold, tmp_path / "lost.npy")
-        killed = Helper(index_dir, key, threshold, tmp_path / "killed.npy")
-        killed.stop()
+        working = HotPostingsHelper(index_dir, key, threshold, tmp_path / "working.npy")
+        assert working.result().rows > 0 and {f for f, *_ in working.result().spans} == set(HELPER_FIELDS)
+        HotPostings.save(arrays, index_dir, generation, helper=working)
+        working.stop()
+        assert _hot_files(index_dir) == expected
+        assert not stale.exists()
+        lost = HotPostingsHelper(tmp_path / "empty", key, threshold, tmp_path / "lost.npy")
+        killed = HotPostingsHelper(index_dir, key, threshold, tmp_path / "killed.npy")
+        killed._process.kill()
         for failed in (lost, killed):
             with pytest.raises(HelperFailed):
                 failed.result()
             HotPostings.save(arrays, index_dir, generation, helper=failed)
             failed.stop()
             assert _hot_files(index_dir) == expected
+        with HotPostings.helper(arrays, index_dir, min_size=0) as helper:  # None on a one-core machine
+            HotPostings.save(arrays, index_dir, generation, helper=helper)
+        assert _hot_files(index_dir) == expected
     assert not [p.name for p in index_dir.iterdir() if p.name.startswith(".hot")]  # work files removed
+    with Engine(index_dir) as engine:
+        assert engine.arrays().hot is not None
     _assert_same(index_dir, QUERIES[:4])

@@ -14,7 +14,7 @@ from pathlib import Path
 from whoosh.reading import IndexReader
 
 from search.analysis import fold
-from search.index_store import save_for_generation, summed_lexicon, term_text
+from search.index_store import Lexicon, save_for_generation, summed_lexicon, term_text
 
 MAX_WORD_SYLLABLES = 4
 VOCABULARY_FIELD = "body"  # the words queries are checked and corrected against
@@ -36,7 +36,7 @@ class Vocabulary:
         return cls.from_lexicon(reader.doc_count_all(), lexicon)
 
     @classmethod
-    def from_lexicon(cls, doc_count: int, lexicon: dict[str, tuple[int, float]]) -> Vocabulary:
+    def from_lexicon(cls, doc_count: int, lexicon: Lexicon) -> Vocabulary:
         """From a field's summed lexicon (index_store.summed_lexicon), which indexing also needs
         for the hot postings: read once for both."""
         vocab = cls(doc_count=doc_count)
