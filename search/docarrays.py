@@ -183,7 +183,7 @@ class DocArrays:
         return arrays
 
     def save(self, index_dir: Path, lexicons: Mapping[str, Lexicon] | None = None,
-             helper: Helper | None = None) -> None:
+             helper: HotPostingsHelper | None = None) -> None:
         """The columns and the hot postings, for a fast server on this generation (atomic files,
         like the vocabulary); `lexicons` and `helper` as in HotPostings.save."""
         generation = self.searcher.reader().generation()
@@ -341,7 +341,6 @@ class HotPostings:
         if arrays.size < (HELPER_FROM if min_size is None else min_size) or _usable_cores() < 2:
             yield None
             return
-        _clear_stale_work(index_dir)
         work = Path(tempfile.mkdtemp(dir=index_dir, prefix=_work_prefix()))
         helper = None
         try:
