@@ -391,8 +391,7 @@ class HotPostingsHelper:
                 raise HelperFailed(f"the helper process ended without a result (exit code {self._process.exitcode})") from e
             if not ok:
                 raise HelperFailed(payload)
-            spans, path, rows = payload
-            self._part = DecodedPart(spans, Path(path), rows)
+            self._part = payload
         return self._part
 
     def stop(self) -> None:
@@ -441,7 +440,7 @@ def _helper_main(parent: int, sender: Connection, index_dir: str, segments: str,
             if _segments_key(leaves) != segments:
                 raise HelperFailed("the index changed while its server files were being written")
             part = _write_part(leaves, HELPER_FIELDS, threshold, Path(out), {})
-        message: tuple[bool, Any] = (True, (part.spans, str(part.path), part.rows))
+        message: tuple[bool, DecodedPart | str] = (True, part)
     except Exception as e:  # anything: the caller decodes the part itself
         message = (False, f"{type(e).__name__}: {e}")
     try:
