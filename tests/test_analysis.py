@@ -194,3 +194,5 @@ def test_folded_view_folds_every_character_as_fold_does_one_at_a_time() -> None:
         assert len(view) == len(text)
         assert view == "".join(_fold_char(ch) for ch in text)
     assert folded_view("ĐÀM PHÁN Bí MẬT ガス") == "dam phan bi mat カス"
+    assert folded_view("Hà\ud800NỘI") == "ha\ud800noi"  # a lone surrogate, as a broken JSON export can hold
+    assert folded_view("") == ""

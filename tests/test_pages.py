@@ -93,6 +93,6 @@ def test_histogram_keeps_empty_months_between_dated_ones() -> None:
 
     values = [FacetValue("2023-01", "Tháng 1/2023", 2), FacetValue("2023-04", "Tháng 4/2023", 1), FacetValue("undated", "x", 3)]
     histogram = month_histogram(values, lambda v: "/?from=" + v)
-    assert [b["value"] for b in histogram["bars"]] == ["2023-01", "2023-02", "2023-03", "2023-04"]
-    assert [b["count"] for b in histogram["bars"]] == [2, 0, 0, 1]
-    assert histogram["undated"] == 3
+    assert [b.value for b in histogram.bars] == ["2023-01", "2023-02", "2023-03", "2023-04"]
+    assert [b.count for b in histogram.bars] == [2, 0, 0, 1]
+    assert histogram.undated == 3

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
 
 from search.facets import UNDATED, month_label
 from search.models import FacetValue
@@ -11,21 +11,45 @@ WIDTH = 240
 HEIGHT = 60
 
 
-def month_histogram(values: list[FacetValue], link: Callable[[str], str]) -> dict[str, Any]:
-    """Bars (x, y, width, height, label, url) for dated months; the undated count apart."""
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One month: its rectangle in the SVG's coordinates, and the link that filters to it."""
+
+    value: str  # "YYYY-MM"
+    count: int
+    label: str
+    url: str
+    selected: bool
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    bars: list[Bar]
+    undated: int  # articles without a date, told apart from the bars
+    first: str = ""  # the first and last months' labels
+    last: str = ""
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def month_histogram(values: list[FacetValue], link: Callable[[str], str], selected: str | None = None) -> Histogram:
+    """Bars for dated months (the `selected` one marked); the undated count apart."""
     dated = _with_empty_months([v for v in values if v.value != UNDATED])
     undated = next((v.count for v in values if v.value == UNDATED), 0)
     if not dated:
-        return {"bars": [], "undated": undated, "width": WIDTH, "height": HEIGHT}
+        return Histogram([], undated)
     top = max(v.count for v in dated) or 1
     step = WIDTH / len(dated)
     bars = []
     for i, v in enumerate(dated):
         h = max(2.0, HEIGHT * v.count / top) if v.count else 0.0
-        bars.append({"x": round(i * step + 1, 1), "y": round(HEIGHT - h, 1), "width": round(max(step - 2, 1), 1),
-                     "height": round(h, 1), "label": f"{v.label}: {v.count} bài", "url": link(v.value), "value": v.value,
-                     "count": v.count})
-    return {"bars": bars, "undated": undated, "width": WIDTH, "height": HEIGHT, "first": dated[0].label, "last": dated[-1].label}
+        bars.append(Bar(v.value, v.count, f"{v.label}: {v.count} bài", link(v.value), v.value == selected,
+                        x=round(i * step + 1, 1), y=round(HEIGHT - h, 1), width=round(max(step - 2, 1), 1), height=round(h, 1)))
+    return Histogram(bars, undated, dated[0].label, dated[-1].label)
 
 
 def _with_empty_months(values: list[FacetValue]) -> list[FacetValue]:

@@ -1,6 +1,8 @@
 """HTML pages: the search page and the article page, from the same engine calls as the API."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -22,12 +24,30 @@ VISIBLE_VALUES = 8
 
 def _url(args: MultiDict[str, str], **changes: Any) -> str:
     """The current search URL with some parameters changed (None removes one); resets the page."""
-    params = MultiDict(args)
-    params.pop("page", None)
-    for key, value in changes.items():
-        params.setlist(key, [] if value is None else (value if isinstance(value, list) else [str(value)]))
-    query = urlencode([(k, v) for k, v in params.items(multi=True) if v != ""])
-    return _index_url() + ("?" + query if query else "")
+    return _urls(args, tuple(changes))({k: _values(v) for k, v in changes.items()})
+
+
+def _values(value: Any) -> list[str]:
+    return [] if value is None else (value if isinstance(value, list) else [str(value)])
+
+
+def _urls(args: MultiDict[str, str], names: tuple[str, ...]) -> Callable[[dict[str, list[str]]], str]:
+    """A builder of the current search URL with `names` given new values and the page reset. The
+    other parameters are encoded once, for every URL built: a page links a hundred facet values
+    and thirty months. Parameters keep their order; a new one goes last (as MultiDict.setlist)."""
+    keys = list(dict.fromkeys(k for k in args if k != "page"))
+    keys += [name for name in names if name not in keys]
+    fixed = {k: _encoded(k, args.getlist(k)) for k in keys if k not in names}
+    base = _index_url()
+
+    def url(values: dict[str, list[str]]) -> str:
+        query = "&".join(p for p in (fixed[k] if k in fixed else _encoded(k, values[k]) for k in keys) if p)
+        return base + ("?" + query if query else "")
+    return url
+
+
+def _encoded(name: str, values: list[str]) -> str:
+    return urlencode([(name, v) for v in values if v != ""])
 
 
 def _index_url() -> str:
@@ -37,35 +57,54 @@ def _index_url() -> str:
     return str(g.index_url)
 
 
-def _toggle_urls(args: MultiDict[str, str], name: str, values: list[FacetValue]) -> list[str]:
-    """Each value's toggle URL: as _url(args, name=<values with this one flipped>), but with the
-    other parameters encoded once for the whole facet (a page links a hundred values)."""
-    keys = list(dict.fromkeys(k for k in args if k != "page"))
-    if name not in keys:
-        keys.append(name)  # MultiDict.setlist appends a new key; params stay grouped by key
-    at = keys.index(name)
-    groups = [urlencode([(k, v) for v in args.getlist(k) if v != ""]) for k in keys]
-    current = args.getlist(name)
-    urls = []
-    for value in values:
-        chosen = [v for v in current if v != value.value] if value.selected else [*current, value.value]
-        parts = [*groups[:at], urlencode([(name, v) for v in chosen if v != ""]), *groups[at + 1:]]
-        query = "&".join(p for p in parts if p)
-        urls.append(_index_url() + ("?" + query if query else ""))
-    return urls
+@dataclass(frozen=True, slots=True)
+class FacetLink:
+    """One facet value as the page prints it: a link that toggles it in the current search."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool
+    toggle_url: str
 
 
-def facet_view(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -> list[dict[str, Any]]:
-    """Each facet value with its precomputed toggle URL, so templates only loop and print links."""
+@dataclass(frozen=True, slots=True)
+class FacetGroup:
+    links: list[FacetLink]
+    folded: bool  # behind "Xem thêm"
+
+
+@dataclass(frozen=True, slots=True)
+class FacetView:
+    name: str
+    title: str
+    groups: list[FacetGroup]  # the first VISIBLE_VALUES values and the selected ones, then the rest folded
+
+    @property
+    def folds(self) -> bool:
+        return any(group.folded for group in self.groups)
+
+
+def facet_view(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -> list[FacetView]:
+    """Each facet's values as links with precomputed toggle URLs, so templates only loop and print."""
+    return [FacetView(name, title, _groups(_links(args, name, facets.get(name, [])))) for name, title in FACET_TITLES.items()]
+
+
+def _links(args: MultiDict[str, str], name: str, values: list[FacetValue]) -> list[FacetLink]:
+    url, current = _urls(args, (name,)), args.getlist(name)
     return [
-        {
-            "name": name,
-            "title": title,
-            "values": [{"value": v, "toggle_url": url} for v, url in zip(facets.get(name, []), _toggle_urls(args, name, facets.get(name, [])))],
-            "visible": VISIBLE_VALUES,
-        }
-        for name, title in FACET_TITLES.items()
+        FacetLink(v.value, v.label, v.count, v.selected,
+                  url({name: [c for c in current if c != v.value] if v.selected else [*current, v.value]}))
+        for v in values
     ]
+
+
+def _groups(links: list[FacetLink]) -> list[FacetGroup]:
+    """The first VISIBLE_VALUES links shown, with any selected one further down; the rest folded."""
+    rest = links[VISIBLE_VALUES:]
+    shown = links[:VISIBLE_VALUES] + [link for link in rest if link.selected]
+    folded = [link for link in rest if not link.selected]
+    return [FacetGroup(shown, False)] * bool(shown) + [FacetGroup(folded, True)] * bool(folded)
 
 
 def active_filters(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -> list[dict[str, str]]:
@@ -95,6 +134,11 @@ def pagination(args: MultiDict[str, str], page: int, pages: int) -> list[dict[st
     return items
 
 
+def _month_url(args: MultiDict[str, str]) -> Callable[[str], str]:
+    url = _urls(args, ("from", "to"))
+    return lambda month: url({"from": [month], "to": [month]})
+
+
 @bp.get("/")
 def index() -> str:
     settings = current_app.config["VNSEARCH"]
@@ -108,7 +152,8 @@ def index() -> str:
         args=args,
         facets=facet_view(args, result.facets),
         chips=active_filters(args, result.facets),
-        histogram=month_histogram(result.facets.get("date", []), lambda value: _url(args, **{"from": value, "to": value})),
+        histogram=month_histogram(result.facets.get("date", []), _month_url(args),
+                                  selected=args.get("from") if args.get("from") == args.get("to") else None),
         sort_links=[{"label": label, "url": _url(args, sort=key), "current": key == search.sort} for key, label in SORT_LABELS.items()],
         suggestion_url=_url(args, q=result.suggestion) if result.suggestion else None,
         pages=pagination(args, search.page, result.pages) if result.pages > 1 else [],
