@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from flask.testing import FlaskClient
 
 
@@ -96,3 +97,49 @@ def test_histogram_keeps_empty_months_between_dated_ones() -> None:
     assert [b.value for b in histogram.bars] == ["2023-01", "2023-02", "2023-03", "2023-04"]
     assert [b.count for b in histogram.bars] == [2, 0, 0, 1]
     assert histogram.undated == 3
+
+
+def test_facet_links_keep_selected_values_in_view_and_toggle_them(client: FlaskClient) -> None:
+    from search.models import FacetValue
+    from webapp.pages import VISIBLE_VALUES, facet_view
+
+    codes = [f"C{i}" for i in range(VISIBLE_VALUES + 4)]
+    chosen = codes[VISIBLE_VALUES + 2]  # selected, but below the fold
+    values = [FacetValue(c, f"Nước {c}", 20 - i, c == chosen) for i, c in enumerate(codes)]
+    with client.application.test_request_context(f"/?q=hà+nội&country={chosen}&page=3"):
+        from flask import request
+
+        country = facet_view(request.args, {"country": values})[0]
+    shown, folded = country.groups
+    assert not shown.folded and folded.folded and country.folds
+    assert [link.value for link in shown.links] == codes[:VISIBLE_VALUES] + [chosen]
+    assert [link.value for link in folded.links] == [c for c in codes[VISIBLE_VALUES:] if c != chosen]
+    urls = {link.value: link.toggle_url for link in shown.links + folded.links}
+    assert urls[chosen] == "/?q=h%C3%A0+n%E1%BB%99i"  # unselects it; the page resets
+    assert urls["C0"] == f"/?q=h%C3%A0+n%E1%BB%99i&country={chosen}&country=C0"
+
+
+@pytest.mark.parametrize("query, changes", [
+    ("q=a&country=US&country=VN&page=2", {"country": ["US"]}),
+    ("q=a&country=US&from=2017-01", {"from": ["2017-02"], "to": ["2017-02"]}),
+    ("country=US&q=&official=X+Y", {"source": ["VOV"]}),
+    ("q=%26%3D+%C4%91", {"q": [], "country": ["GB", ""]}),
+    ("", {"q": ["thủ tướng"]}),
+])
+def test_search_urls_change_only_what_they_are_asked_to(client: FlaskClient, query: str, changes: dict[str, list[str]]) -> None:
+    """The page's URL builder against the plain way: copy the arguments, set the changed ones."""
+    from urllib.parse import urlencode
+
+    from werkzeug.datastructures import MultiDict
+
+    from webapp.pages import _urls
+
+    with client.application.test_request_context("/?" + query):
+        from flask import request
+
+        expected = MultiDict(request.args)
+        expected.pop("page", None)
+        for key, values in changes.items():
+            expected.setlist(key, values)
+        encoded = urlencode([(k, v) for k, v in expected.items(multi=True) if v != ""])
+        assert _urls(request.args, tuple(changes))(changes) == "/" + ("?" + encoded if encoded else "")
