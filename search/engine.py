@@ -18,7 +18,7 @@ from whoosh.searching import Searcher
 from search import evaluate
 from search import facets as facet_mod
 from search import rescore
-from search.analysis import fold, has_diacritics, normalize_query
+from search.analysis import fold, normalize_query
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
 from search.highlight import mark_all, snippet
@@ -33,12 +33,12 @@ from search.models import (
     SearchRequest,
     SearchResult,
 )
+from search.query import suggest
 from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import StatisticsReader, Vocabulary
 
 MAX_QUERY_CHARS = 1000
-FEW_RESULTS = 3
 TITLE_COMPLETIONS = 3
 
 
@@ -109,9 +109,9 @@ class Engine:
             return self._vocab
 
     def warm(self) -> None:
-        """Load pyvi, the searcher and the vocabulary now, not on the first request."""
+        """Load pyvi, the searcher and the vocabulary (with its corrector) now, not on the first request."""
         warm_up()
-        self.vocabulary()
+        self.vocabulary().corrector
         self.arrays()
 
     def __enter__(self) -> Engine:
@@ -141,7 +141,7 @@ class Engine:
                     result, result.relaxed = relaxed, True
             result.ignored = parsed.ignored
             if built and all(isinstance(c, Text) for c in parsed.clauses):
-                result.suggestion = self._suggestion(built, vocab, searcher, text, result.total)
+                result.suggestion = suggest.suggestion(built.units, vocab, text, result.total)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -261,25 +261,6 @@ class Engine:
             snippet=snippet(stored.get("body", ""), seqs, prefixes),
             score=round(score, 4) if score is not None else None,
         )
-
-    def _suggestion(self, built: BuiltQuery, vocab: Vocabulary, searcher: Searcher, text: str, total: int) -> str | None:
-        """Restore diacritics of an unaccented query, or correct a misspelt one that finds little."""
-        unaccented = not has_diacritics(text)
-        if not unaccented and total >= FEW_RESULTS:
-            return None
-        corrector = searcher.corrector("body")
-        words: list[str] = []
-        for unit in built.units:
-            word = "_".join(unit.names[0])
-            better = vocab.restore(word) if unaccented else None
-            if better is None and not vocab.knows(word) and len(word) > 2:
-                found = corrector.suggest(word, limit=3, maxdist=2)
-                better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
-                better = vocab.restore(better) or better if better else None
-            words.append((better or word).replace("_", " "))
-        suggestion = " ".join(words)
-        asked = " ".join(" ".join(u.names[0]) for u in built.units)
-        return None if suggestion == asked else suggestion
 
     # -- single articles and statistics ------------------------------------------------
     def article(self, article_id: str) -> ArticleView | None:

@@ -190,10 +190,17 @@ def test_vocabulary_summed_over_segments_equals_the_merged_lexicon(baomoi_index:
         assert vocab.frequency == {term: reader.frequency("body", term) for term, _ in lexicon}
     assert vocab.doc_freq == merged
     best: dict[str, tuple[int, str]] = {}
+    accented: dict[str, float] = {}
     for term, df in merged.items():  # lexicon order: the first of equals wins
-        if fold(term) != term and df > best.get(fold(term), (0, ""))[0]:
-            best[fold(term)] = (df, term)
-    assert vocab.best_accented == {folded: term for folded, (_, term) in best.items()}
+        if fold(term) != term:
+            accented[fold(term)] = accented.get(fold(term), 0.0) + vocab.frequency[term]
+            if df > best.get(fold(term), (0, ""))[0]:
+                best[fold(term)] = (df, term)
+    # restored only where commoner than the folded term's own (unaccented) occurrences
+    unaccented = {folded: vocab.frequency.get(folded, 0.0) - accented[folded] for folded in best}
+    restored = {folded: term for folded, (_, term) in best.items() if vocab.frequency[term] > unaccented[folded]}
+    assert vocab.best_accented == restored
+    assert 0 < len(restored) < len(best)  # the rule keeps most restorations and drops some
 
 
 def test_hot_postings_are_the_segments_own(sample_index: Path, tmp_path: Path) -> None:

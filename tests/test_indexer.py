@@ -169,6 +169,12 @@ def test_an_unchanged_rerun_restores_missing_or_outdated_server_files(tmp_path: 
     assert list(index_dir.glob("hotterms-*.json")) and sorted(p.name for p in index_dir.glob("*.seg")) == before
     with Engine(index_dir) as engine:
         assert engine.arrays().hot is not None and engine.search(SearchRequest(query="Lavrov")).total > 0
+    # the first format's file: it restored words that are commoner written without diacritics
+    saved = json.loads(vocabulary.read_text(encoding="utf-8"))
+    del saved["format"]
+    vocabulary.write_text(json.dumps(saved), encoding="utf-8")
+    index_paths(index_dir, [CORPUS])
+    assert json.loads(vocabulary.read_text(encoding="utf-8"))["format"] == 2
 
 
 def test_corpus_holds_the_sample_archive_unchanged() -> None:

@@ -161,6 +161,43 @@ def test_did_you_mean_restores_diacritics(engine: Engine) -> None:
     assert engine.search(SearchRequest(query="đàm phán")).suggestion is None
 
 
+@pytest.fixture(scope="module")
+def spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Nga (Russia) far commoner than ngã (to fall); an entity written apart in the articles."""
+    docs = tmp_path_factory.mktemp("spelling-docs")
+    write_article(docs, "nga1.txt", "Nga và EU đàm phán\nNga và EU nối lại đàm phán về khí đốt. Phía Nga nói EU cần nhượng bộ.")
+    write_article(docs, "nga2.txt", "Nga tập trận\nQuân đội Nga tập trận gần biên giới, Nga thông báo cho EU.")
+    write_article(docs, "nga3.txt", "Thủ tướng thăm Nga\nThủ tướng đến Moskva, Nga cam kết tăng đầu tư.")
+    write_article(docs, "nga4.txt", "Cụ ông bị ngã\nMột cụ ông bị ngã trên đường, được người dân đưa đi cấp cứu.")
+    write_article(docs, "greece.txt", "Nợ công châu Âu\nNghị viện châu Âu họp về khoản nợ của Hy Lạp.")
+    index_dir = tmp_path_factory.mktemp("spelling-index")
+    index_paths(index_dir, [docs])
+    with Engine(index_dir) as engine:
+        yield engine
+
+
+def test_did_you_mean_keeps_a_word_commoner_without_diacritics(spelling: Engine) -> None:
+    assert spelling.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
+    assert spelling.search(SearchRequest(query="nga")).suggestion is None  # Nga, not "ngã"
+    assert spelling.search(SearchRequest(query="eu nga dam phan")).suggestion == "eu nga đàm phán"
+
+
+def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
+    """"Hy Lạp" is a name with aliases, whatever word the articles' segmentation made of it; typed
+    without diacritics, a name gets back the accented one that folds to it."""
+    result = spelling.search(SearchRequest(query="Hy Lạp khoản nợ"))
+    assert result.total < 3 and result.suggestion is None
+    assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu âu"
+
+
+def test_the_vocabulary_corrector_ranks_by_distance_then_document_frequency() -> None:
+    from search.query.vocabulary import Vocabulary
+
+    vocab = Vocabulary(doc_count=20, doc_freq={"hàm": 1, "hàn": 9, "hà": 3, "hàng": 12, "hành": 2})
+    assert vocab.corrector.suggest("hàx", limit=5, maxdist=1) == ["hàn", "hà", "hàm"]
+    assert vocab.corrector.suggest("hàx", limit=5, maxdist=2) == ["hàn", "hà", "hàm", "hàng", "hành"]
+
+
 def test_did_you_mean_corrects_a_misspelling(engine: Engine) -> None:
     result = engine.search(SearchRequest(query="Naryshkim"))
     assert result.suggestion is not None and "naryshkin" in result.suggestion.lower()

@@ -3,21 +3,27 @@
 It serves three query-time needs from one pass over the `body` lexicon:
 - segmenting a query the way the index was segmented (case- and accent-independent),
 - restoring diacritics of an unaccented query ("thu tuong" -> "thủ tướng"),
-- document frequencies, to tell function words from content words.
+- document frequencies, to tell function words from content words,
+and the "did you mean" corrector draws its words from it (search/query/suggest.py).
 """
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from whoosh.reading import IndexReader
+from whoosh.spelling import ListCorrector
 
 from search.analysis import fold
 from search.index_store import Lexicon, save_for_generation, summed_lexicon, term_text
 
 MAX_WORD_SYLLABLES = 4
 VOCABULARY_FIELD = "body"  # the words queries are checked and corrected against
+FORMAT = 2  # of the saved file; 2: an accented form is restored only where it is the commoner (from_lexicon)
 
 
 @dataclass
@@ -25,7 +31,8 @@ class Vocabulary:
     doc_count: int
     # any word form (accented or folded) -> document frequency
     doc_freq: dict[str, int] = field(default_factory=dict)
-    # folded word -> the accented form found in most documents
+    # folded word -> the accented form found in most documents, where it is commoner than the word
+    # written without diacritics ("thu_tuong" -> "thủ_tướng", but "nga" stays Nga, not "ngã")
     best_accented: dict[str, str] = field(default_factory=dict)
     # any word form -> its total weight in the field (Whoosh's `frequency`, for more-like-this)
     frequency: dict[str, float] = field(default_factory=dict)
@@ -44,12 +51,20 @@ class Vocabulary:
             vocab.doc_freq[term] = df
             vocab.frequency[term] = weight
         best_df: dict[str, int] = {}
+        accented = defaultdict(float)  # folded word -> the weight of its accented forms
         for term in sorted(vocab.doc_freq):  # lexicon order, so that ties go to the same form as before
             df = vocab.doc_freq[term]
             folded = fold(term)
-            if folded != term and df > best_df.get(folded, 0):
-                best_df[folded] = df
-                vocab.best_accented[folded] = term
+            if folded != term:
+                accented[folded] += vocab.frequency[term]
+                if df > best_df.get(folded, 0):
+                    best_df[folded] = df
+                    vocab.best_accented[folded] = term
+        # Every accented word is also indexed folded, so a folded term's weight is its accented
+        # forms' plus its own: what is left is how often it was written without diacritics.
+        for folded, best in list(vocab.best_accented.items()):
+            if vocab.frequency[best] <= vocab.frequency.get(folded, 0.0) - accented[folded]:
+                del vocab.best_accented[folded]
         return vocab
 
     # Reading the whole lexicon takes seconds on a large index, so it is done once per index
@@ -59,16 +74,16 @@ class Vocabulary:
         return index_dir / f"vocabulary-{generation}.json"
 
     def save(self, path: Path) -> None:
-        text = json.dumps({"doc_count": self.doc_count, "doc_freq": self.doc_freq,
+        text = json.dumps({"format": FORMAT, "doc_count": self.doc_count, "doc_freq": self.doc_freq,
                            "best_accented": self.best_accented, "frequency": self.frequency}, ensure_ascii=False)
         save_for_generation(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
     @staticmethod
     def saved_is_current(path: Path) -> bool:
-        """Whether `path` holds a vocabulary in the current format (older files lack `frequency`)."""
+        """Whether `path` holds a vocabulary in the current format."""
         try:
-            return {"doc_count", "doc_freq", "best_accented", "frequency"} <= json.loads(path.read_text(encoding="utf-8")).keys()
-        except (OSError, ValueError, AttributeError):
+            return _is_current(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
             return False
 
     @classmethod
@@ -76,7 +91,7 @@ class Vocabulary:
         path = cls.path_for(index_dir, reader.generation())
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data["doc_count"] == reader.doc_count_all():
+            if _is_current(data) and data["doc_count"] == reader.doc_count_all():
                 return cls(data["doc_count"], data["doc_freq"], data["best_accented"], data["frequency"])
         except (OSError, ValueError, KeyError, TypeError):
             pass  # missing or unreadable: build it from the lexicon
@@ -109,8 +124,36 @@ class Vocabulary:
         return words
 
     def restore(self, word: str) -> str | None:
-        """The accented form of an unaccented word most documents use, if the index has one."""
+        """The accented form of an unaccented word most documents use, if the index has one
+        that is commoner than the word as written."""
         return self.best_accented.get(word) if fold(word) == word else None
+
+    @cached_property
+    def corrector(self) -> VocabularyCorrector:
+        return VocabularyCorrector(self)
+
+
+class VocabularyCorrector(ListCorrector):
+    """Whoosh's ListCorrector over the vocabulary's words, sorted once, ranking suggestions at the
+    same edit distance by document frequency.
+
+    Whoosh's ReaderCorrector walks the same Levenshtein automaton through the index's term
+    files: 4-7 s a word on 35,439 articles (220,000 terms), where this list takes 20-75 ms.
+    """
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        super().__init__(sorted(vocab.doc_freq))
+        self._df = vocab.doc_freq
+
+    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
+        for score, word in super()._suggestions(text, maxdist, prefix):  # score: minus the distance
+            df = self._df.get(word, 0)
+            yield score + 0.5 * df / (df + 1), word  # never more than half a step: distance first
+
+
+def _is_current(data: object) -> bool:
+    """Older files lack `frequency`, or restore words that are commoner unaccented."""
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 class StatisticsReader:
