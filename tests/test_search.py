@@ -45,23 +45,31 @@ def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:
 
 
 # -- a purpose-built index for ranking details ------------------------------------------
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    docs = tmp_path_factory.mktemp("mini-docs")
-    write_article(docs, "duong.txt", "Con đường mới ở Hà Nội\nCon đường dẫn vào trung tâm Hà Nội đã được thông xe.")
-    write_article(docs, "duong2.txt", "Đại dương xanh\nĐại dương bao phủ phần lớn bề mặt Trái Đất, nơi sinh sống của cá voi.")
-    write_article(docs, "hoa.txt", "Hòa bình cho khu vực\nCác bên kêu gọi hòa bình và hòa giải dân tộc.")
-    write_article(docs, "hoa2.txt", "Mùa hoa anh đào\nHoa anh đào nở rộ khắp Tokyo vào mùa xuân, du khách đến ngắm hoa.")
-    write_article(docs, "old-tones.txt", "Thuỵ Sĩ và hoà đàm\nCuộc hoà đàm diễn ra tại Thuỵ Sĩ, các bên đều khoẻ mạnh.")
-    write_article(docs, "nfd.txt", unicodedata.normalize("NFD", "Tin từ Moskva\nNgoại trưởng Sergey Lavrov phát biểu tại Moskva về đàm phán."))
-    write_article(docs, "scattered.txt", "Bài viết rời rạc\nÔng ta giữ bí quyết riêng. Mật ong rừng được bán ở chợ, đàm tiếu nổi lên, phán xét.")
-    write_article(docs, "compound.txt", "Tin đàm phán\nHai bên tiến hành đàm phán bí mật trong nhiều tháng.")
-    write_article(docs, "hoaky.txt", "Tin Hoa Kỳ\nChính phủ Hoa Kỳ công bố chính sách mới về thương mại.")
-    write_article(docs, "hostile.txt", "Tiêu đề <script>alert(1)</script>\nNội dung có <img src=x onerror=alert(2)> và &amp; ký tự đặc biệt, hòa bình.")
-    index_dir = tmp_path_factory.mktemp("mini-index")
+def _engine_over(factory: pytest.TempPathFactory, name: str, articles: dict[str, str]) -> Iterator[Engine]:
+    """An engine over a real index of these articles (file name -> "title\\nbody")."""
+    docs = factory.mktemp(f"{name}-docs")
+    for file_name, text in articles.items():
+        write_article(docs, file_name, text)
+    index_dir = factory.mktemp(f"{name}-index")
     index_paths(index_dir, [docs])
     with Engine(index_dir) as engine:
         yield engine
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    yield from _engine_over(tmp_path_factory, "mini", {
+        "duong.txt": "Con đường mới ở Hà Nội\nCon đường dẫn vào trung tâm Hà Nội đã được thông xe.",
+        "duong2.txt": "Đại dương xanh\nĐại dương bao phủ phần lớn bề mặt Trái Đất, nơi sinh sống của cá voi.",
+        "hoa.txt": "Hòa bình cho khu vực\nCác bên kêu gọi hòa bình và hòa giải dân tộc.",
+        "hoa2.txt": "Mùa hoa anh đào\nHoa anh đào nở rộ khắp Tokyo vào mùa xuân, du khách đến ngắm hoa.",
+        "old-tones.txt": "Thuỵ Sĩ và hoà đàm\nCuộc hoà đàm diễn ra tại Thuỵ Sĩ, các bên đều khoẻ mạnh.",
+        "nfd.txt": unicodedata.normalize("NFD", "Tin từ Moskva\nNgoại trưởng Sergey Lavrov phát biểu tại Moskva về đàm phán."),
+        "scattered.txt": "Bài viết rời rạc\nÔng ta giữ bí quyết riêng. Mật ong rừng được bán ở chợ, đàm tiếu nổi lên, phán xét.",
+        "compound.txt": "Tin đàm phán\nHai bên tiến hành đàm phán bí mật trong nhiều tháng.",
+        "hoaky.txt": "Tin Hoa Kỳ\nChính phủ Hoa Kỳ công bố chính sách mới về thương mại.",
+        "hostile.txt": "Tiêu đề <script>alert(1)</script>\nNội dung có <img src=x onerror=alert(2)> và &amp; ký tự đặc biệt, hòa bình.",
+    })
 
 
 def test_exact_accent_ranks_first(mini: Engine) -> None:
@@ -164,16 +172,13 @@ def test_did_you_mean_restores_diacritics(engine: Engine) -> None:
 @pytest.fixture(scope="module")
 def spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """Nga (Russia) far commoner than ngã (to fall); an entity written apart in the articles."""
-    docs = tmp_path_factory.mktemp("spelling-docs")
-    write_article(docs, "nga1.txt", "Nga và EU đàm phán\nNga và EU nối lại đàm phán về khí đốt. Phía Nga nói EU cần nhượng bộ.")
-    write_article(docs, "nga2.txt", "Nga tập trận\nQuân đội Nga tập trận gần biên giới, Nga thông báo cho EU.")
-    write_article(docs, "nga3.txt", "Thủ tướng thăm Nga\nThủ tướng đến Moskva, Nga cam kết tăng đầu tư.")
-    write_article(docs, "nga4.txt", "Cụ ông bị ngã\nMột cụ ông bị ngã trên đường, được người dân đưa đi cấp cứu.")
-    write_article(docs, "greece.txt", "Nợ công châu Âu\nNghị viện châu Âu họp về khoản nợ của Hy Lạp.")
-    index_dir = tmp_path_factory.mktemp("spelling-index")
-    index_paths(index_dir, [docs])
-    with Engine(index_dir) as engine:
-        yield engine
+    yield from _engine_over(tmp_path_factory, "spelling", {
+        "nga1.txt": "Nga và EU đàm phán\nNga và EU nối lại đàm phán về khí đốt. Phía Nga nói EU cần nhượng bộ.",
+        "nga2.txt": "Nga tập trận\nQuân đội Nga tập trận gần biên giới, Nga thông báo cho EU.",
+        "nga3.txt": "Thủ tướng thăm Nga\nThủ tướng đến Moskva, Nga cam kết tăng đầu tư.",
+        "nga4.txt": "Cụ ông bị ngã\nMột cụ ông bị ngã trên đường, được người dân đưa đi cấp cứu.",
+        "greece.txt": "Nợ công châu Âu\nNghị viện châu Âu họp về khoản nợ của Hy Lạp.",
+    })
 
 
 def test_did_you_mean_keeps_a_word_commoner_without_diacritics(spelling: Engine) -> None:
