@@ -5,7 +5,7 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from whoosh import classify
@@ -50,6 +50,17 @@ def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, 
         for o in meta.get("officials", [])
     )
     return countries, officials
+
+
+class _Page(NamedTuple):
+    """One run of a query: the result, and the shown articles' texts (did-you-mean reads them)."""
+
+    result: SearchResult
+    texts: list[str]
+
+
+def _texts(shown: list[tuple[dict[str, Any], float]]) -> list[str]:
+    return [text for fields, _ in shown for text in (fields["title"], fields.get("body", ""))]
 
 
 class Engine:
@@ -134,14 +145,15 @@ class Engine:
             vocab = self.vocabulary()
             text, parsed, built = self._build(request.query)
             query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
-            result = self._run(searcher, query, matching, request, built)
-            if built and built.relaxed_query and built.relaxed_matching and result.total == 0:
+            page = self._run(searcher, query, matching, request, built)
+            if built and built.relaxed_query and built.relaxed_matching and page.result.total == 0:
                 relaxed = self._run(searcher, built.relaxed_query, built.relaxed_matching, request, built)
-                if relaxed.total:
-                    result, result.relaxed = relaxed, True
+                if relaxed.result.total:
+                    page, relaxed.result.relaxed = relaxed, True
+            result = page.result
             result.ignored = parsed.ignored
             if built and all(isinstance(c, Text) for c in parsed.clauses):
-                result.suggestion = suggest.suggestion(built.units, vocab, text, result.total)
+                result.suggestion = suggest.suggestion(built.texts, vocab, result.total, page.texts)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -152,7 +164,7 @@ class Engine:
         return text, parsed, build(parsed, self.vocabulary()) if parsed.clauses else None
 
     def _run(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
-             built: BuiltQuery | None) -> SearchResult:
+             built: BuiltQuery | None) -> _Page:
         if self.use_arrays:
             try:
                 return self._run_arrays(searcher, query, request, built)
@@ -161,7 +173,7 @@ class Engine:
         return self._run_matchers(searcher, query, matching, request, built)
 
     def _run_arrays(self, searcher: Searcher, query: wq.Query, request: SearchRequest,
-                    built: BuiltQuery | None) -> SearchResult:
+                    built: BuiltQuery | None) -> _Page:
         """The fast path: rank, filter, sort and count on numpy arrays (search/evaluate.py)."""
         arrays = self.arrays()
         filters = facet_mod.array_filters(arrays, request)
@@ -179,10 +191,10 @@ class Engine:
         plan = self._plan(built, query) if scored else None
         docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, self._depth(need, plan))
         order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], plan)
-        start = (request.page - 1) * request.per_page
-        hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
-                for d, score in order[start:need]]
-        return SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request))
+        shown = self._shown(searcher, order, stored, request)
+        hits = [self._hit(fields, built, score if scored else None) for fields, score in shown]
+        return _Page(SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request)),
+                     _texts(shown))
 
     @staticmethod
     def _plan(built: BuiltQuery | None, query: wq.Query) -> rescore.Plan | None:
@@ -240,11 +252,17 @@ class Engine:
         )
         base = {name: results.groups(name) for name in facet_mod.FACET_NAMES}
         order, stored = self._rescored(searcher, [(h.docnum, h.score) for h in results], plan)
-        start = (request.page - 1) * request.per_page
-        hits = [self._hit(stored.get(d) or searcher.stored_fields(d), built, score if scored else None)
-                for d, score in order[start:need]]
+        shown = self._shown(searcher, order, stored, request)
+        hits = [self._hit(fields, built, score if scored else None) for fields, score in shown]
         facets = facet_mod.count_facets(searcher, matching, request, base)
-        return SearchResult(request, len(results), hits, facets)
+        return _Page(SearchResult(request, len(results), hits, facets), _texts(shown))
+
+    @staticmethod
+    def _shown(searcher: Searcher, order: list[tuple[int, float]], stored: dict[int, dict[str, Any]],
+               request: SearchRequest) -> list[tuple[dict[str, Any], float]]:
+        """The requested page of `order`: each article's stored fields (read once) and score."""
+        start, end = (request.page - 1) * request.per_page, request.page * request.per_page
+        return [(stored.get(d) or searcher.stored_fields(d), score) for d, score in order[start:end]]
 
     def _hit(self, stored: dict[str, Any], built: BuiltQuery | None, score: float | None) -> Hit:
         countries, officials = _meta(stored)

@@ -66,7 +66,7 @@ def query_pairs(texts: Iterable[str]) -> tuple[Pair, ...]:
 
 
 @lru_cache(maxsize=256)
-def _pattern(folded: frozenset[tuple[str, str]]) -> re.Pattern[str]:
+def pair_pattern(folded: frozenset[tuple[str, str]]) -> re.Pattern[str]:
     """Every folded pair, tried at each word start inside a lookahead, so that overlapping pairs
     ("sân bay", "bay tân") all count; grouped by first syllable, which keeps a long query's
     pattern fast (re tries the alternatives one by one)."""
@@ -84,7 +84,7 @@ def coverage(pairs: Sequence[Pair], texts: Iterable[str]) -> float:
     missing: dict[tuple[str, str], list[Pair]] = {}  # folded form -> its pairs not found yet
     for pair in pairs:
         missing.setdefault(pair.folded, []).append(pair)
-    pattern = _pattern(frozenset(missing))
+    pattern = pair_pattern(frozenset(missing))
     for text in texts:
         view = folded_view(text)
         for match in pattern.finditer(view):

@@ -178,6 +178,9 @@ def spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         "nga3.txt": "Thủ tướng thăm Nga\nThủ tướng đến Moskva, Nga cam kết tăng đầu tư.",
         "nga4.txt": "Cụ ông bị ngã\nMột cụ ông bị ngã trên đường, được người dân đưa đi cấp cứu.",
         "greece.txt": "Nợ công châu Âu\nNghị viện châu Âu họp về khoản nợ của Hy Lạp.",
+        "oto.txt": "Ô tô điện giá rẻ\nHãng xe ra mắt ô tô điện mới; ô tô điện chạy 300 km mỗi lần sạc.",
+        "dien1.txt": "Lễ hội diễn ra\nLễ hội diễn ra trong ba ngày với nhiều tiết mục biểu diễn.",
+        "dien2.txt": "Diễn viên nổi tiếng\nDiễn viên tham gia buổi diễn tập, diễn ra tối qua.",
     })
 
 
@@ -185,6 +188,18 @@ def test_did_you_mean_keeps_a_word_commoner_without_diacritics(spelling: Engine)
     assert spelling.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
     assert spelling.search(SearchRequest(query="nga")).suggestion is None  # Nga, not "ngã"
     assert spelling.search(SearchRequest(query="eu nga dam phan")).suggestion == "eu nga đàm phán"
+
+
+def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) -> None:
+    """Alone, "dien" is most often "diễn"; after "o to", the hits write "ô tô điện"."""
+    assert spelling.vocabulary().restore("dien") == "diễn"
+    assert spelling.search(SearchRequest(query="o to dien")).suggestion == "ô tô điện"
+    assert spelling.search(SearchRequest(query="dien vien")).suggestion == "diễn viên"
+
+
+def test_did_you_mean_keeps_every_word_typed(spelling: Engine) -> None:
+    """Function words are left out of the ranking, not out of the suggestion."""
+    assert spelling.search(SearchRequest(query="nga va eu dam phan")).suggestion == "nga và eu đàm phán"
 
 
 def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:

@@ -56,7 +56,7 @@ def _lower_syllables(text: str) -> list[str]:
     return [s.lower() for s in text.split()]
 
 
-def _units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
+def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
     """Words first, then runs of words that name an entity with aliases become one unit.
 
     Aliases are looked up on whole words, so "mỹ phẩm" (one word) never reads as Mỹ.
@@ -200,7 +200,7 @@ class _Builder:
 
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
         self.texts.append(clause.text)
-        units = _units_for_text(clause.text, self.vocab)
+        units = units_for_text(clause.text, self.vocab)
         content = [u for u in units if not _is_function_word(u)]
         if content:
             units = content
