@@ -174,7 +174,9 @@ def pick_targets(docs: list[Doc], count: int, seed: int, stats: Stats) -> list[T
 Searcher = Callable[[str, str], list[str]]  # (query, type) -> ranked ids
 
 
-def build_ours(subset: Path, index_dir: Path, reuse: bool) -> tuple[Searcher, float, Callable[[], None]]:
+def build_ours(subset: Path, index_dir: Path, reuse: bool,
+               suggestions: dict[str, str | None]) -> tuple[Searcher, float, Callable[[], None]]:
+    """Our engine; `suggestions` collects its "did you mean" for each query it answers."""
     from search.engine import Engine
     from search.indexer import index_paths
     from search.models import SearchRequest
@@ -189,9 +191,24 @@ def build_ours(subset: Path, index_dir: Path, reuse: bool) -> tuple[Searcher, fl
     engine.warm()
 
     def search(query: str, kind: str) -> list[str]:
-        return [h.id for h in engine.search(SearchRequest(query=query, per_page=TOP)).hits]
+        result = engine.search(SearchRequest(query=query, per_page=TOP))
+        suggestions[query] = result.suggestion
+        return [h.id for h in result.hits]
 
     return search, seconds, engine.close
+
+
+def restored(targets: list[Target], suggestions: dict[str, str | None]) -> tuple[int, int, int]:
+    """Did you mean on the unaccented queries: (exactly the accented keyword query, syllables
+    right, syllables) -- what the user typed before the diacritics were stripped."""
+    exact = right = total = 0
+    for t in targets:
+        asked, gold = t.queries["unaccented"], t.queries["keyword"].split()
+        got = (suggestions.get(asked) or asked).split()
+        exact += got == gold
+        right += sum(a == b for a, b in zip(got, gold)) if len(got) == len(gold) else 0
+        total += len(gold)
+    return exact, right, total
 
 
 def build_fts5(docs: list[Doc], db: Path) -> tuple[Searcher, float, Callable[[], None]]:
@@ -315,8 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         subset = write_subset(docs, work)
         (work / "ours").mkdir()
         (work / "whoosh").mkdir()
+        suggestions: dict[str, str | None] = {}
         built = {
-            "ours": build_ours(subset, args.index or work / "ours", reuse=args.index is not None),
+            "ours": build_ours(subset, args.index or work / "ours", reuse=args.index is not None, suggestions=suggestions),
             "fts5": build_fts5(docs, work / "fts5.db"),
             "whoosh": build_whoosh(docs, work / "whoosh"),
         }
@@ -344,6 +362,9 @@ def main(argv: list[str] | None = None) -> int:
         ("unaccented/accented MRR@10", mrr("ours", "unaccented") / mrr("ours", "keyword") if mrr("ours", "keyword") else 0.0),
         ("long MRR@10", mrr("ours", "long")),
     ]
+    exact, right, syllables = restored(targets, suggestions)
+    print(f"\ndid you mean (informative): the unaccented query's suggestion is the accented keyword query "
+          f"for {exact} of {len(targets)}; {right} of {syllables} syllables right ({right / max(syllables, 1):.3f})")
     print("\ntargets:")
     for name, value in checks:
         goal = TARGETS[name]

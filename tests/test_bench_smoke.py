@@ -30,7 +30,7 @@ def run_bench(script: str, *args: str) -> str:
 def test_relevance_benchmark_runs(baomoi_path: Path, tmp_path: Path) -> None:
     out = run_bench("relevance.py", "--corpus", str(baomoi_path), "--limit", "200", "--targets", "10",
                     "--out", str(tmp_path), "--verbose")
-    for name in ("MRR@10", "recall@10", "median ms", "keyword", "unaccented", "long", "fts5", "whoosh", "targets:"):
+    for name in ("MRR@10", "recall@10", "median ms", "keyword", "unaccented", "long", "fts5", "whoosh", "targets:", "did you mean"):
         assert name in out
     assert (tmp_path / "relevance-200.json").is_file()
     subset = tmp_path / "subset.jsonl"  # bench/misses.py reads relevance's results against our index
