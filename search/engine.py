@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -53,14 +54,16 @@ def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, 
 
 
 class _Page(NamedTuple):
-    """One run of a query: the result, and the shown articles' texts (did-you-mean reads them)."""
+    """One run of a query: the result, and how to read the texts of its best-scored articles
+    (the first pass's RESCORE_DEPTH best, whatever page or order is shown), which did-you-mean
+    reads for context: read only when asked, as most queries do not need them."""
 
     result: SearchResult
-    texts: list[str]
+    context: Callable[[], list[str]]
 
 
-def _texts(shown: list[tuple[dict[str, Any], float]]) -> list[str]:
-    return [text for fields, _ in shown for text in (fields["title"], fields.get("body", ""))]
+def _texts(stored: list[dict[str, Any]]) -> list[str]:
+    return [text for fields in stored for text in (fields["title"], fields.get("body", ""))]
 
 
 class Engine:
@@ -122,7 +125,7 @@ class Engine:
     def warm(self) -> None:
         """Load pyvi, the searcher and the vocabulary (with its corrector) now, not on the first request."""
         warm_up()
-        self.vocabulary().corrector
+        self.vocabulary().corrector  # noqa: B018 -- builds it (the vocabulary's words, sorted once)
         self.arrays()
 
     def __enter__(self) -> Engine:
@@ -153,7 +156,7 @@ class Engine:
             result = page.result
             result.ignored = parsed.ignored
             if built and all(isinstance(c, Text) for c in parsed.clauses):
-                result.suggestion = suggest.suggestion(built.texts, vocab, result.total, page.texts)
+                result.suggestion = suggest.suggestion(built.texts, vocab, result.total, page.context)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 
@@ -193,8 +196,13 @@ class Engine:
         order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], plan)
         shown = self._shown(searcher, order, stored, request)
         hits = [self._hit(fields, built, score if scored else None) for fields, score in shown]
-        return _Page(SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request)),
-                     _texts(shown))
+
+        def context() -> list[str]:
+            depth = rescore.RESCORE_DEPTH
+            best = docs[:depth] if scored else evaluate.order_by_score(selected, ranked.score, depth)
+            return _texts([stored.get(int(d)) or searcher.stored_fields(int(d)) for d in best])
+
+        return _Page(SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request)), context)
 
     @staticmethod
     def _plan(built: BuiltQuery | None, query: wq.Query) -> rescore.Plan | None:
@@ -235,7 +243,7 @@ class Engine:
         return evaluate.order_by_keys(mask, [keyed["id"].codes], need)
 
     def _run_matchers(self, searcher: Searcher, query: wq.Query, matching: wq.Query, request: SearchRequest,
-                      built: BuiltQuery | None) -> SearchResult:
+                      built: BuiltQuery | None) -> _Page:
         """Whoosh's own matchers and facets, for queries the array path does not handle."""
         filters = facet_mod.filter_query(request)
         sortedby = _sort_facet(request.sort, scored=built is not None)
@@ -255,7 +263,9 @@ class Engine:
         shown = self._shown(searcher, order, stored, request)
         hits = [self._hit(fields, built, score if scored else None) for fields, score in shown]
         facets = facet_mod.count_facets(searcher, matching, request, base)
-        return _Page(SearchResult(request, len(results), hits, facets), _texts(shown))
+        best = [h.docnum for h in results][: rescore.RESCORE_DEPTH] if scored else []  # sorted by date: none
+        return _Page(SearchResult(request, len(results), hits, facets),
+                     lambda: _texts([stored.get(d) or searcher.stored_fields(d) for d in best]))
 
     @staticmethod
     def _shown(searcher: Searcher, order: list[tuple[int, float]], stored: dict[int, dict[str, Any]],

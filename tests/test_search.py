@@ -195,6 +195,9 @@ def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) ->
     assert spelling.vocabulary().restore("dien") == "diễn"
     assert spelling.search(SearchRequest(query="o to dien")).suggestion == "ô tô điện"
     assert spelling.search(SearchRequest(query="dien vien")).suggestion == "diễn viên"
+    # the context is the best-scored articles, whatever page or order is shown
+    for other in (SearchRequest(query="o to dien", page=9), SearchRequest(query="o to dien", sort="newest", per_page=1)):
+        assert spelling.search(other).suggestion == "ô tô điện"
 
 
 def test_did_you_mean_keeps_every_word_typed(spelling: Engine) -> None:
@@ -208,6 +211,12 @@ def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
     result = spelling.search(SearchRequest(query="Hy Lạp khoản nợ"))
     assert result.total < 3 and result.suggestion is None
     assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu âu"
+
+
+def test_did_you_mean_corrects_at_most_a_few_words(spelling: Engine) -> None:
+    """Each correction walks the vocabulary: a query of many unknown words gets three looked up."""
+    result = spelling.search(SearchRequest(query="moskvaa điệnn ngườii đườngg moskvaa"))
+    assert result.suggestion == "moskva điện người đườngg moskvaa"
 
 
 def test_the_vocabulary_corrector_ranks_by_distance_then_document_frequency() -> None:

@@ -104,7 +104,10 @@ def _groups(links: list[FacetLink]) -> list[FacetGroup]:
     rest = links[VISIBLE_VALUES:]
     shown = links[:VISIBLE_VALUES] + [link for link in rest if link.selected]
     folded = [link for link in rest if not link.selected]
-    return [FacetGroup(shown, False)] * bool(shown) + [FacetGroup(folded, True)] * bool(folded)
+    groups = [FacetGroup(shown, folded=False)] if shown else []
+    if folded:
+        groups.append(FacetGroup(folded, folded=True))
+    return groups
 
 
 def active_filters(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -> list[dict[str, str]]:

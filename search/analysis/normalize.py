@@ -115,7 +115,7 @@ def _fold_uncached(text: str) -> str:
 # the full table, which folds any character on first sight.
 _TABLE_END = 0x3000
 _FAST_TABLE = {code: _fold_char(chr(code)) for code in range(_TABLE_END)}
-_LOOKUP = np.array([ord(_FAST_TABLE[code]) for code in range(_TABLE_END)], dtype=np.uint32)
+_LOOKUP = np.array([ord(_FAST_TABLE[code]) for code in range(_TABLE_END)], dtype="<u4")  # as UTF-32-LE
 
 
 class _FullTable(dict[int, str]):
@@ -133,7 +133,7 @@ _FULL_TABLE = _FullTable(_FAST_TABLE)
 def folded_view(text: str) -> str:
     """Lowercase, diacritic-free text of exactly the same length, so offsets carry over: what
     the highlighter and the rescoring phase search in."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")  # little-endian, as encoded
     if codes.size == 0 or codes.max() >= _TABLE_END:
         return text.translate(_FULL_TABLE)
     return _LOOKUP[codes].tobytes().decode("utf-32-le")

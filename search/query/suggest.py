@@ -10,15 +10,17 @@ search/query/builder.py):
 - a word the index does not know is corrected only if one of its syllables is unknown too: a
   compound whose syllables the index holds ("hy_lạp" when articles write "Hy Lạp" apart) is
   the index segmenting differently, not a misspelling.
-Then, for a query typed without diacritics, context: where the best hits hold several of its
-syllables in a row, the way they write them wins over word-by-word statistics ("o to dien" is
-"ô tô điện" in the hits, where "dien" alone is most often "diễn").
+Then, for a query typed without diacritics, context: where the best-scored articles (the same
+ones whatever page or order is shown) hold several of its words in a row, the way they most
+often write them wins over word-by-word statistics ("o to dien" is "ô tô điện" there, where
+"dien" alone is most often "diễn"). A run covers whole words, never part of one: one title's
+"Hà Nội hạ ..." is no reason to read the "noi ha" of "ha noi ha noi" as "nội hạ".
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from search.analysis import fold, folded_view, has_diacritics
 from search.analysis.normalize import normalize_token_tones
@@ -32,27 +34,37 @@ SHORT_WORD = 5  # characters: a word this short is corrected by one edit at most
 MAX_DISTANCE = 2  # edits, as Whoosh's corrector counts them, for longer words
 LONGEST_WORD = 30  # characters: nothing longer is a word worth correcting
 MAX_RUN = 4  # syllables in a row looked up in the hits
+MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
+# LONG_QUERY_SYLLABLES: a pasted paragraph of unknown words must not hold the engine for seconds
 
 _SYLLABLE = re.compile(r"[^\W_]+")
 Syllables = tuple[str, ...]
 
 
-def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int, hits: Sequence[str] = ()) -> str | None:
+def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
+               context: Callable[[], Sequence[str]] = tuple) -> str | None:
     """The query (its free `texts`) as the user probably meant it, or None when it stands as
-    typed. `hits`: the texts of the best results (titles and bodies), for context."""
+    typed. `context`: the texts (titles and bodies) of the best-scored articles, read only for
+    a query typed without diacritics."""
     unaccented = not has_diacritics(" ".join(texts))
     if not unaccented and total >= FEW_RESULTS:
         return None
     units = [unit for text in texts for unit in units_for_text(text, vocab)]
     asked = [unit.names[0] for unit in units]
-    suggested = [_suggested(unit, vocab, unaccented) for unit in units]
-    if unaccented and hits and sum(map(len, asked)) <= LONG_QUERY_SYLLABLES:
-        suggested = _in_context(asked, suggested, hits)
+    short = sum(map(len, asked)) <= LONG_QUERY_SYLLABLES
+    corrections = MAX_CORRECTIONS if short else 0
+    suggested = []
+    for unit in units:
+        misspelt = corrections > 0 and _misspelt(unit, vocab)
+        suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
+        corrections -= misspelt
+    if unaccented and short and units:
+        suggested = _in_context(asked, suggested, context())
     words = " ".join(" ".join(s) for s in suggested)
     return None if words == " ".join(" ".join(a) for a in asked) else words
 
 
-def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool) -> Syllables:
+def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -> Syllables:
     typed = unit.names[0]
     if len(unit.names) > 1:  # an entity with aliases: its names are the index's own
         folded = tuple(fold(s) for s in typed)
@@ -60,7 +72,7 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool) -> Syllables:
         return next(accented, typed) if unaccented else typed
     word = "_".join(typed)
     better = vocab.restore(word) if unaccented else None
-    if better is None and _misspelt(typed, vocab):
+    if better is None and correct:
         maxdist = 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
         found = vocab.corrector.suggest(word, limit=3, maxdist=maxdist)
         better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
@@ -68,39 +80,44 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool) -> Syllables:
     return tuple(better.split("_")) if better else typed
 
 
-def _misspelt(syllables: Syllables, vocab: Vocabulary) -> bool:
+def _misspelt(unit: Unit, vocab: Vocabulary) -> bool:
+    """A single-name word the index does not know, with a syllable it does not know either."""
+    syllables = unit.names[0]
     word = "_".join(syllables)
-    return (2 < len(word) <= LONGEST_WORD and not vocab.knows(word)
+    return (len(unit.names) == 1 and 2 < len(word) <= LONGEST_WORD and not vocab.knows(word)
             and not all(vocab.knows(s) for s in syllables))
 
 
 def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequence[str]) -> list[Syllables]:
-    """`suggested` with every run of 2 to MAX_RUN typed syllables that the hits hold in a row
-    written as the hits most often write it, longest runs first, left to right. A word whose
-    suggestion changed its syllables (a correction) is left as it is."""
-    if any(len(a) != len(s) for a, s in zip(asked, suggested)):
+    """`suggested` with each run of whole words (2 to MAX_RUN syllables, longest first, left to
+    right) that the hits hold in a row written as they most often write it. Context is skipped
+    when a correction changed a word's syllables (the typed runs no longer line up)."""
+    if not hits or any(len(a) != len(s) for a, s in zip(asked, suggested)):
         return suggested
     typed = [s for word in asked for s in word]
-    out = [s for word in suggested for s in word]
+    if len(typed) < 2:
+        return suggested
+    starts = [0]  # where each word starts among the typed syllables
+    for word in asked:
+        starts.append(starts[-1] + len(word))
     held = _pairs_held(typed, hits)
-    i = 0
-    while i < len(typed) - 1:
-        for size in range(min(MAX_RUN, len(typed) - i), 1, -1):
-            holding = set.intersection(*(held.get(k, set()) for k in range(i, i + size - 1)))
-            if not holding:
-                continue  # a run can be in a hit only if each of its pairs is
-            written = _most_written(tuple(typed[i : i + size]), [hits[h] for h in sorted(holding)])
+    out = list(suggested)
+    w = 0
+    while w < len(asked):
+        for end in range(len(asked), w, -1):  # words w .. end-1
+            size = starts[end] - starts[w]
+            if not 2 <= size <= MAX_RUN:
+                continue
+            holding = set.intersection(*(held.get(k, set()) for k in range(starts[w], starts[end] - 1)))
+            run = tuple(typed[starts[w] : starts[end]])
+            written = _most_written(run, [hits[h] for h in sorted(holding)]) if holding else None
             if written:
-                out[i : i + size] = written
-                i += size
+                out[w:end] = [written[starts[i] - starts[w] : starts[i + 1] - starts[w]] for i in range(w, end)]
+                w = end
                 break
         else:
-            i += 1
-    words, at = [], 0
-    for word in suggested:
-        words.append(tuple(out[at : at + len(word)]))
-        at += len(word)
-    return words
+            w += 1
+    return out
 
 
 def _pairs_held(typed: list[str], hits: Sequence[str]) -> dict[int, set[int]]:
