@@ -156,7 +156,9 @@ class Engine:
             result = page.result
             result.ignored = parsed.ignored
             if built and all(isinstance(c, Text) for c in parsed.clauses):
-                result.suggestion = suggest.suggestion(built.texts, vocab, result.total, page.context)
+                # a relaxed query found articles without some word: as good as finding none, for spelling
+                found = 0 if result.relaxed else result.total
+                result.suggestion = suggest.suggestion(built.texts, vocab, found, page.context)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 

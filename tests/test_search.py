@@ -213,6 +213,12 @@ def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
     assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu âu"
 
 
+def test_did_you_mean_corrects_a_query_found_only_relaxed(spelling: Engine) -> None:
+    """Articles with some of the words are no sign the others are spelt right."""
+    result = spelling.search(SearchRequest(query="Nga Moskvaa"))
+    assert result.relaxed and result.total >= 3 and result.suggestion == "nga moskva"
+
+
 def test_did_you_mean_corrects_at_most_a_few_words(spelling: Engine) -> None:
     """Each correction walks the vocabulary: a query of many unknown words gets three looked up."""
     result = spelling.search(SearchRequest(query="moskvaa điệnn ngườii đườngg moskvaa"))
