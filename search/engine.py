@@ -146,7 +146,7 @@ class Engine:
         with self._lock:
             searcher = self.searcher()
             vocab = self.vocabulary()
-            text, parsed, built = self._build(request.query)
+            _, parsed, built = self._build(request.query)
             query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
             page = self._run(searcher, query, matching, request, built)
             if built and built.relaxed_query and built.relaxed_matching and page.result.total == 0:
