@@ -225,6 +225,21 @@ def test_did_you_mean_corrects_at_most_a_few_words(spelling: Engine) -> None:
     assert result.suggestion == "moskva điện người đườngg moskvaa"
 
 
+def test_did_you_mean_corrects_a_typo_the_articles_made_too() -> None:
+    """A syllable one or two articles hold ("giaoo") is corrected when an accented query finds
+    little; a rare compound of known syllables, or a rare name typed without accents, is not."""
+    from search.query.suggest import suggestion
+    from search.query.vocabulary import Vocabulary
+
+    counts = {"ngoại": 200, "giao": 300, "giaoo": 1, "xóa": 100, "nợ": 80, "xóa_nợ": 1, "bỏ": 120, "xóa_bỏ": 90,
+              "ciem": 1, "diem": 400, "điểm": 399, "ba": 300, "bà": 290, "nguyen": 250, "nguyễn": 250}
+    vocab = Vocabulary.from_lexicon(1000, {term: (df, float(df)) for term, df in counts.items()})
+    assert suggestion(["ngoại giaoo"], vocab, total=0) == "ngoại giao"
+    assert suggestion(["ngoại giaoo"], vocab, total=5) is None  # finds enough: left as typed
+    assert suggestion(["xóa nợ"], vocab, total=0) is None
+    assert suggestion(["ba nguyen ciem"], vocab, total=0) == "bà nguyễn ciem"
+
+
 def test_the_vocabulary_corrector_ranks_by_distance_then_document_frequency() -> None:
     from search.query.vocabulary import Vocabulary
 

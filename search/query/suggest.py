@@ -9,7 +9,8 @@ search/query/builder.py):
   commoner than the word as typed ("thu tuong" -> "thủ tướng", but "nga" stays Nga);
 - a word the index does not know is corrected only if one of its syllables is unknown too: a
   compound whose syllables the index holds ("hy_lạp" when articles write "Hy Lạp" apart) is
-  the index segmenting differently, not a misspelling.
+  the index segmenting differently, not a misspelling; a syllable only one or two articles hold
+  may be their typo too, and is corrected to one a single edit away and 50 times commoner.
 Then, for a query typed without diacritics, context: where the best-scored articles (the same
 ones whatever page or order is shown) hold several of its words in a row, the way they most
 often write them wins over word-by-word statistics ("o to dien" is "ô tô điện" there, where
@@ -34,6 +35,8 @@ SHORT_WORD = 5  # characters: a word this short is corrected by one edit at most
 MAX_DISTANCE = 2  # edits, as Whoosh's corrector counts them, for longer words
 LONGEST_WORD = 30  # characters: nothing longer is a word worth correcting
 MAX_RUN = 4  # syllables in a row looked up in the hits
+RARE = 2  # documents: a syllable this rare may be a typo an article made too ("giaoo")...
+RARER = 50  # ...when one an edit away is this many times commoner
 MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
 # LONG_QUERY_SYLLABLES: a pasted paragraph of unknown words must not hold the engine for seconds
 
@@ -55,7 +58,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
     for unit in units:
-        misspelt = corrections > 0 and _misspelt(unit, vocab)
+        misspelt = corrections > 0 and _misspelt(unit, vocab, rare_too=not unaccented)
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
     if unaccented and short and units:
@@ -73,19 +76,28 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -
     word = "_".join(typed)
     better = vocab.restore(word) if unaccented else None
     if better is None and correct:
-        maxdist = 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
+        known = vocab.knows(word)  # a rare syllable: one edit away from a far commoner one
+        maxdist = 1 if known or len(word) <= SHORT_WORD else MAX_DISTANCE
         found = vocab.corrector.suggest(word, limit=3, maxdist=maxdist)
+        if known:
+            found = [s for s in found if vocab.df(s) >= RARER * vocab.df(word)]
         better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
         better = (vocab.restore(better) or better) if better else None
     return tuple(better.split("_")) if better else typed
 
 
-def _misspelt(unit: Unit, vocab: Vocabulary) -> bool:
-    """A single-name word the index does not know, with a syllable it does not know either."""
+def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
+    """A single-name word the index does not know, with a syllable it does not know either; and,
+    in an accented query that finds little (`rare_too`), a syllable it knows from RARE articles
+    at most, which a far commoner one may replace. (Typed without diacritics, a rare syllable is
+    as often a rare name, "ciem" for Ciêm, that restoring must not turn into "điểm".)"""
     syllables = unit.names[0]
     word = "_".join(syllables)
-    return (len(unit.names) == 1 and 2 < len(word) <= LONGEST_WORD and not vocab.knows(word)
-            and not all(vocab.knows(s) for s in syllables))
+    if len(unit.names) > 1 or not 2 < len(word) <= LONGEST_WORD:
+        return False
+    if vocab.knows(word):  # a compound of known syllables ("xóa_nợ") is rare, not a typo
+        return rare_too and len(syllables) == 1 and vocab.df(word) <= RARE
+    return not all(vocab.knows(s) for s in syllables)
 
 
 def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequence[str]) -> list[Syllables]:
