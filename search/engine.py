@@ -62,6 +62,13 @@ class _Page(NamedTuple):
     context: Callable[[], list[str]]
 
 
+def _stored(searcher: Searcher, stored: dict[int, dict[str, Any]], doc: int) -> dict[str, Any]:
+    """A document's stored fields, read once per search into `stored`."""
+    if doc not in stored:
+        stored[doc] = searcher.stored_fields(doc)
+    return stored[doc]
+
+
 def _texts(stored: list[dict[str, Any]]) -> list[str]:
     return [text for fields in stored for text in (fields["title"], fields.get("body", ""))]
 
@@ -202,7 +209,7 @@ class Engine:
         def context() -> list[str]:
             depth = rescore.RESCORE_DEPTH
             best = docs[:depth] if scored else evaluate.order_by_score(selected, ranked.score, depth)
-            return _texts([stored.get(int(d)) or searcher.stored_fields(int(d)) for d in best])
+            return _texts([_stored(searcher, stored, int(d)) for d in best])
 
         return _Page(SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request)), context)
 
@@ -267,14 +274,15 @@ class Engine:
         facets = facet_mod.count_facets(searcher, matching, request, base)
         best = [h.docnum for h in results][: rescore.RESCORE_DEPTH] if scored else []  # sorted by date: none
         return _Page(SearchResult(request, len(results), hits, facets),
-                     lambda: _texts([stored.get(d) or searcher.stored_fields(d) for d in best]))
+                     lambda: _texts([_stored(searcher, stored, d) for d in best]))
 
     @staticmethod
     def _shown(searcher: Searcher, order: list[tuple[int, float]], stored: dict[int, dict[str, Any]],
                request: SearchRequest) -> list[tuple[dict[str, Any], float]]:
-        """The requested page of `order`: each article's stored fields (read once) and score."""
+        """The requested page of `order`: each article's stored fields and score. Fields read here
+        join `stored`, so the did-you-mean context (mostly the same articles) reads them once."""
         start, end = (request.page - 1) * request.per_page, request.page * request.per_page
-        return [(stored.get(d) or searcher.stored_fields(d), score) for d, score in order[start:end]]
+        return [(_stored(searcher, stored, d), score) for d, score in order[start:end]]
 
     def _hit(self, stored: dict[str, Any], built: BuiltQuery | None, score: float | None) -> Hit:
         countries, officials = _meta(stored)

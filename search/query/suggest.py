@@ -61,7 +61,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         misspelt = corrections > 0 and _misspelt(unit, vocab, rare_too=not unaccented)
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
-    if unaccented and short and units:
+    if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
     words = " ".join(" ".join(s) for s in suggested)
     return None if words == " ".join(" ".join(a) for a in asked) else words
@@ -107,8 +107,6 @@ def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequen
     if not hits or any(len(a) != len(s) for a, s in zip(asked, suggested)):
         return suggested
     typed = [s for word in asked for s in word]
-    if len(typed) < 2:
-        return suggested
     starts = [0]  # where each word starts among the typed syllables
     for word in asked:
         starts.append(starts[-1] + len(word))
