@@ -28,8 +28,9 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 
+from search.analysis.names import name_term, names_version, phrase_names
 from search.index_store import Lexicon, open_index, save_for_generation, summed_lexicon
-from search.schema import SCORED_FIELDS
+from search.schema import NAMES_FIELD_OF, SCORED_FIELDS
 from search.writers import alive, exit_with, forkserver_context
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
@@ -229,13 +230,22 @@ class DocArrays:
                 yield offset + docnum, found
 
     def phrase_checks(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
-        """(documents checked so far, those that hold the phrase): positions are read once."""
+        """(documents checked so far, those that hold the phrase): positions are read once.
+        An entity's name starts out checked in every article that holds the name marks."""
         key = (field, words)
         found = self._phrases.get(key)
         if found is None:
-            found = (np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool))
+            found = self._marked(field, words)
             self._phrases.put(key, found)
         return found
+
+    def _marked(self, field: str, words: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        checked, found = np.zeros(self.size, dtype=bool), np.zeros(self.size, dtype=bool)
+        marks = NAMES_FIELD_OF.get(field)
+        if marks and words in phrase_names():
+            checked[self.postings(marks, names_version()).docs] = True
+            found[self.postings(marks, name_term(words)).docs] = True
+        return checked, found
 
 
 class HotPostings:

@@ -66,6 +66,20 @@ def open_or_create(index_dir: Path) -> Index:
     return open_index(index_dir)
 
 
+def add_missing_fields(ix: Index) -> list[str]:
+    """Give an index built by older code the fields the schema has gained since (the name
+    marks), so that new articles get them; its older articles just lack them (readers treat a
+    field a segment lacks as empty). Committed before any writer of the run opens: the
+    sub-writer processes read the schema from the index's table of contents."""
+    missing = [(name, field) for name, field in build_schema().items() if name not in ix.schema]
+    if missing:
+        writer = ix.writer()
+        for name, field in missing:
+            writer.add_field(name, field)
+        writer.commit(merge=False)
+    return [name for name, _ in missing]
+
+
 _INDEX_FILE = re.compile(rf"^_?{INDEX_NAME}[._]")
 # What save_for_generation writes for one generation (`<kind>-<generation><suffix>`): derived
 # from the index, so never carried over into a rebuilt one (where it would be stale, and the

@@ -22,7 +22,7 @@ from pathlib import Path
 from whoosh.index import Index
 
 from search.docarrays import DocArrays, HotPostings
-from search.index_store import create_index, open_or_create, rebuilding, summed_lexicon
+from search.index_store import add_missing_fields, create_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
@@ -79,6 +79,8 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
         "body": article.body,
         "title_syl": article.title,
         "body_syl": article.body,
+        "title_names": article.title,
+        "body_names": article.body,
         "summary": article.summary or "",
         "url": article.url or "",
         "meta": json.dumps(meta, ensure_ascii=False),
@@ -148,6 +150,8 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
     report = IndexReport()
     jobs = _jobs(paths, existing_checksums(ix), report, progress)
     head = list(islice(jobs, PARALLEL_FROM))
+    if head:
+        add_missing_fields(ix)
     procs = (procs if procs is not None else (os.cpu_count() or 1)) if len(head) >= PARALLEL_FROM else 1
     writer = open_writer(ix, procs)
     pending = written = 0

@@ -4,6 +4,8 @@ Field layout (why: docs/analysis.md):
 - title/body: pyvi words, accented + folded variants at one position (exact and unaccented queries).
 - title_syl/body_syl: syllables, accented + folded: phrase matches that do not depend on how pyvi
   segmented a text, so lowercase or unaccented queries still find compounds.
+- title_names/body_names: the entity names each syllable field holds in a row, so a name query
+  needs no positions (search/analysis/names.py).
 - facet fields: plain ids/keywords with stored columns for counting and sorting.
 """
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from search.analysis import SyllableAnalyzer, WordAnalyzer
+from search.analysis.names import NameMarksTokenizer
 
 # Bump when analysis, extraction or the schema change in a way that needs re-indexing:
 # it is part of each article's checksum, so a plain re-run re-indexes everything.
@@ -23,6 +26,7 @@ UNDATED = "undated"  # the `month` value of an article without a full date (a fa
 WORD_FIELDS = ("title", "body")
 SYLLABLE_FIELDS = ("title_syl", "body_syl")
 FIELD_OF_SYLLABLES = {"title": "title_syl", "body": "body_syl"}
+NAMES_FIELD_OF = {"title_syl": "title_names", "body_syl": "body_names"}
 SCORED_FIELDS = WORD_FIELDS + SYLLABLE_FIELDS  # the fields queries rank by (BM25F needs their lengths)
 
 
@@ -36,6 +40,8 @@ def build_schema() -> Schema:
         body=TEXT(analyzer=words, stored=True, phrase=False),
         title_syl=TEXT(analyzer=syllables, field_boost=TITLE_BOOST),
         body_syl=TEXT(analyzer=syllables),
+        title_names=KEYWORD(analyzer=NameMarksTokenizer()),
+        body_names=KEYWORD(analyzer=NameMarksTokenizer()),
         summary=STORED(),
         url=STORED(),
         meta=STORED(),  # JSON: countries and officials with labels, for display

@@ -196,3 +196,52 @@ def test_folded_view_folds_every_character_as_fold_does_one_at_a_time() -> None:
     assert folded_view("ĐÀM PHÁN Bí MẬT ガス") == "dam phan bi mat カス"
     assert folded_view("Hà\ud800NỘI") == "ha\ud800noi"  # a lone surrogate, as a broken JSON export can hold
     assert folded_view("") == ""
+
+
+def _names_in_a_row(text: str) -> set[str]:
+    """The reference for names_in: the syllable analyzer's own tokens, as Whoosh's phrase query
+    reads them (each position holds its accented and its folded term)."""
+    from search.analysis.names import name_term, phrase_names
+
+    at: dict[int, set[str]] = {}
+    for token in SyllableAnalyzer()(text, positions=True):
+        at.setdefault(token.pos, set()).add(token.text)
+    return {name_term(name) for name in phrase_names() for start in at
+            if all(word in at.get(start + i, ()) for i, word in enumerate(name))}
+
+
+NAMED = ("Quan hệ Hàn Quốc - Triều Tiên căng thẳng; HÀN QUỐC và Nhật Bản họp tại Liên Hợp Quốc. "
+         "Ông Donald Trump gặp Tổng thống Hàn. Quốc hội Mỹ. han quoc, trieu tien, Hoa Kỳ, Hoa  Kỳ, "
+         "Hội đồng Bảo an LHQ, Bắc Kinh-Moskva, nước Cộng hòa Nhân dân Trung Hoa")
+
+
+def test_name_marks_are_the_names_the_syllable_field_holds_in_a_row() -> None:
+    from search.analysis.names import NameMarksTokenizer, names_in, names_version
+    from tests.conftest import CORPUS
+
+    texts = [to_nfc(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.txt"))]
+    for text in texts + ODD_PIECES + [NAMED, "", "Hàn"]:
+        assert names_in(text) == _names_in_a_row(text), text[:60]
+    found = names_in(NAMED)
+    # written accented, a name is found in both forms; across a full stop it is still "in a row",
+    # as Whoosh's phrase query sees positions, not punctuation
+    assert {"hàn quốc", "han quoc", "triều tiên", "liên hợp quốc", "donald trump", "hoa kỳ", "hoa ky",
+            "hội đồng bảo an", "bắc kinh", "cộng hòa nhân dân trung hoa"} <= found
+    terms = [t.text for t in NameMarksTokenizer()(NAMED)]
+    assert terms[0] == names_version() and sorted(terms[1:]) == sorted(found)
+    assert [t.text for t in NameMarksTokenizer()("")] == [names_version()]  # checked, and holds none
+
+
+@pytest.mark.corpus
+def test_name_marks_are_the_names_in_a_row_on_real_news(baomoi_path) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+    import itertools
+    import json
+
+    from search.analysis.names import names_in
+
+    with gzip.open(baomoi_path, "rt", encoding="utf-8") as lines:
+        articles = [json.loads(line) for line in itertools.islice(lines, 150)]
+    texts = [to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")]
+    assert sum(bool(names_in(t)) for t in texts) > 50
+    assert [names_in(t) for t in texts] == [_names_in_a_row(t) for t in texts]

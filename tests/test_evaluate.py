@@ -281,3 +281,24 @@ def test_hot_postings_from_a_helper_process_are_the_same(sample_index: Path, tmp
     with Engine(index_dir) as engine:
         assert engine.arrays().hot is not None
     _assert_same(index_dir, QUERIES[:4])
+
+
+def test_name_marks_find_what_whoosh_phrase_queries_find(baomoi_index: Path) -> None:
+    """Each entity name's phrase check comes from the name marks written at indexing time: in
+    every article it must be what Whoosh's own phrase query on the positions finds."""
+    from whoosh import query as wq
+
+    from search.analysis.names import phrase_names
+    from search.schema import NAMES_FIELD_OF
+
+    with Engine(baomoi_index) as engine:
+        arrays = engine.arrays()
+        held = 0
+        for field in NAMES_FIELD_OF:
+            for words in sorted(phrase_names()):
+                checked, found = arrays.phrase_checks(field, words)
+                assert checked[arrays.alive].all(), (field, words)
+                whoosh = set(arrays.searcher.docs_for_query(wq.Phrase(field, list(words))))
+                assert set(np.flatnonzero(found & arrays.alive).tolist()) == whoosh, (field, words)
+                held += bool(whoosh)
+        assert held > 20

@@ -199,3 +199,37 @@ def test_indexers_creating_one_index_at_once_all_get_it(tmp_path: Path) -> None:
         with ThreadPoolExecutor(8) as pool:
             indexes = list(pool.map(lambda _: open_or_create(folder), range(8)))
         assert index_exists(folder) and all(ix.doc_count_all() == 0 for ix in indexes)
+
+
+def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_path: Path) -> None:
+    """An index built before the name-marks fields existed: the next run adds the fields, marks
+    the articles it indexes, and phrase-checks the older ones through positions as before, so
+    name queries find what a fresh index of the same articles finds."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from search.index_store import INDEX_NAME
+    from search.indexer import checksum, to_document
+    from search.metadata import extract
+    from search.schema import NAMES_FIELD_OF, build_schema
+
+    old_schema = build_schema()
+    for name in NAMES_FIELD_OF.values():
+        old_schema.remove(name)
+    old = FileStorage(str(tmp_path / "old")).create()
+    ix = old.create_index(old_schema, indexname=INDEX_NAME)
+    with ix.writer() as writer:
+        for raw in read_paths([CORPUS]):
+            assert not isinstance(raw, Skipped)
+            writer.add_document(**{k: v for k, v in to_document(extract(raw), checksum(raw)).items() if k in old_schema})
+    new = write_article(tmp_path / "new", "han.txt", "Hàn Quốc và Trung Quốc họp\n\nHàn Quốc, Trung Quốc và Hoa Kỳ "
+                        "bàn về Triều Tiên tại Liên Hợp Quốc.")
+    report = index_paths(tmp_path / "old", [CORPUS, new])
+    assert (report.indexed, report.unchanged) == (1, 5)
+    index_paths(tmp_path / "fresh", [CORPUS, new])
+    with Engine(tmp_path / "old") as upgraded, Engine(tmp_path / "fresh") as fresh:
+        checked, found = upgraded.arrays().phrase_checks("body_syl", ("hàn", "quốc"))
+        assert checked.sum() == 1 and found.sum() == 1  # only the new article carries marks
+        for query in ["Hàn Quốc", "trung quoc", "Hoa Kỳ", "Liên Hợp Quốc", '"Trung Quốc"', "title:Hàn Quốc"]:
+            ours, theirs = upgraded.search(SearchRequest(query=query)), fresh.search(SearchRequest(query=query))
+            assert ours.total == theirs.total > 0, query
+            assert {h.id for h in ours.hits} == {h.id for h in theirs.hits}, query

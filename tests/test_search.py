@@ -248,6 +248,19 @@ def test_the_vocabulary_corrector_ranks_by_distance_then_document_frequency() ->
     assert vocab.corrector.suggest("hàx", limit=5, maxdist=2) == ["hàn", "hà", "hàm", "hàng", "hành"]
 
 
+def test_two_letters_typed_the_wrong_way_round_are_one_edit() -> None:
+    """Damerau's count: a swap is one edit, so a short word's one-edit limit still finds it, and
+    it ranks with the other one-edit words by document frequency."""
+    from search.query.suggest import suggestion
+    from search.query.vocabulary import Vocabulary
+
+    vocab = Vocabulary(doc_count=500, doc_freq={"tướng": 300, "tướn": 1, "thủ": 250, "thủ_tướng": 240, "hàng": 12, "hnàg": 1})
+    assert vocab.corrector.suggest("tướgn", limit=3, maxdist=1)[0] == "tướng"
+    assert vocab.corrector.suggest("tướgn", limit=3, maxdist=2).count("tướng") == 1  # found once, at one edit
+    assert vocab.corrector.suggest("hàgn", limit=3, maxdist=1) == ["hàng"]
+    assert suggestion(["thủ tướgn"], vocab, total=0) == "thủ tướng"
+
+
 def test_did_you_mean_corrects_a_misspelling(engine: Engine) -> None:
     result = engine.search(SearchRequest(query="Naryshkim"))
     assert result.suggestion is not None and "naryshkin" in result.suggestion.lower()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 
 from search.analysis import fold, has_diacritics
+from search.analysis.names import name_syllables
 from search.analysis.segmenter import segment
 from search.query.aliases import MAX_NAME_SYLLABLES, alias_group
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
@@ -73,7 +74,7 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
                 continue
             group = alias_group(asked) if len(asked) <= MAX_NAME_SYLLABLES else None
             if group:
-                names = {asked} | {_name_syllables(n) for n in group}
+                names = {asked} | {name_syllables(n) for n in group}
                 units.append(Unit(tuple(sorted(names, key=lambda n: n != asked))))
                 i += size
                 break
@@ -81,11 +82,6 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
             units.append(words[i])
             i += 1
     return units
-
-
-def _name_syllables(name: str) -> tuple[str, ...]:
-    """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds."""
-    return tuple(re.findall(r"[^\W_]+", name.lower()))
 
 
 def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 from whoosh.reading import IndexReader
@@ -146,9 +147,21 @@ class VocabularyCorrector(ListCorrector):
         self._df = vocab.doc_freq
 
     def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
-        for score, word in super()._suggestions(text, maxdist, prefix):  # score: minus the distance
+        seen = set()
+        for score, word in chain(self._swapped(text, prefix), super()._suggestions(text, maxdist, prefix)):
+            if word in seen:  # score: minus the distance
+                continue
+            seen.add(word)
             df = self._df.get(word, 0)
             yield score + 0.5 * df / (df + 1), word  # never more than half a step: distance first
+
+    def _swapped(self, text: str, prefix: int) -> Iterator[tuple[float, str]]:
+        """Two neighbouring letters typed the wrong way round, one edit (Damerau's count) where
+        Levenshtein's automaton counts two: "tướgn" is "tướng", not the rare "tướn"."""
+        for i in range(prefix, len(text) - 1):
+            word = f"{text[:i]}{text[i + 1]}{text[i]}{text[i + 2:]}"
+            if word != text and word in self._df:
+                yield -1.0, word
 
 
 def _is_current(data: object) -> bool:
