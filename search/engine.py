@@ -162,10 +162,12 @@ class Engine:
                     page, relaxed.result.relaxed = relaxed, True
             result = page.result
             result.ignored = parsed.ignored
-            if built and all(isinstance(c, Text) for c in parsed.clauses):
+            texts = [c for c in parsed.clauses if isinstance(c, Text)]
+            if built and len(texts) == len(parsed.clauses):
                 # a relaxed query found articles without some word: as good as finding none, for spelling
                 found = 0 if result.relaxed else result.total
-                result.suggestion = suggest.suggestion(built.texts, vocab, found, page.context)
+                result.suggestion = suggest.suggestion(
+                    [c.text for c in texts], vocab, found, page.context, fields=[c.field for c in texts])
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
 

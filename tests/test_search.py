@@ -213,6 +213,14 @@ def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
     assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu âu"
 
 
+def test_did_you_mean_keeps_the_field_each_word_was_asked_in(spelling: Engine) -> None:
+    """`title:` holds for the one word after it: the suggestion gives it back to that word."""
+    assert spelling.search(SearchRequest(query="title:thu title:tuong tham")).suggestion == "title:thủ title:tướng thăm"
+    assert spelling.search(SearchRequest(query="tieude:moskvaa")).suggestion == "title:moskva"
+    result = spelling.search(SearchRequest(query=spelling.search(SearchRequest(query="title:thu title:tuong")).suggestion))
+    assert [h.id for h in result.hits] == ["nga3"]
+
+
 def test_did_you_mean_corrects_a_query_found_only_relaxed(spelling: Engine) -> None:
     """Articles with some of the words are no sign the others are spelt right."""
     result = spelling.search(SearchRequest(query="Nga Moskvaa"))

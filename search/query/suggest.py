@@ -45,14 +45,17 @@ Syllables = tuple[str, ...]
 
 
 def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
-               context: Callable[[], Sequence[str]] = tuple) -> str | None:
+               context: Callable[[], Sequence[str]] = tuple,
+               fields: Sequence[str | None] = ()) -> str | None:
     """The query (its free `texts`) as the user probably meant it, or None when it stands as
     typed. `context`: the texts (titles and bodies) of the best-scored articles, read only for
-    a query typed without diacritics."""
+    a query typed without diacritics. `fields`: the field each text was asked in ("title" for
+    `title:thu`), kept on each of its words so the suggestion searches what was asked."""
     unaccented = not has_diacritics(" ".join(texts))
     if not unaccented and total >= FEW_RESULTS:
         return None
-    units = [unit for text in texts for unit in units_for_text(text, vocab)]
+    per_text = [units_for_text(text, vocab) for text in texts]
+    units = [unit for text_units in per_text for unit in text_units]
     asked = [unit.names[0] for unit in units]
     short = sum(map(len, asked)) <= LONG_QUERY_SYLLABLES
     corrections = MAX_CORRECTIONS if short else 0
@@ -63,8 +66,20 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         corrections -= misspelt
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
-    words = " ".join(" ".join(s) for s in suggested)
-    return None if words == " ".join(" ".join(a) for a in asked) else words
+    sizes = [len(text_units) for text_units in per_text]
+    words = _written(suggested, sizes, fields)
+    return None if words == _written(asked, sizes, fields) else words
+
+
+def _written(words: list[Syllables], sizes: list[int], fields: Sequence[str | None]) -> str:
+    """The words as a query: each text's `sizes` words in turn, with its field on each syllable
+    (`title:thủ title:tướng`: the parser gives a field to the one word after it)."""
+    out, at = [], 0
+    for size, field in zip(sizes, [*fields, *[None] * (len(sizes) - len(fields))]):
+        syllables = [s for word in words[at:at + size] for s in word]
+        out += [f"{field}:{s}" for s in syllables] if field else syllables
+        at += size
+    return " ".join(out)
 
 
 def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -> Syllables:
