@@ -172,8 +172,15 @@ def unit_bonus(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> list[w
     return bonus
 
 
-def _is_function_word(unit: Unit) -> bool:
-    return len(unit.names) == 1 and "_".join(unit.names[0]) in STOPWORDS
+def _is_function_word(unit: Unit, vocab: Vocabulary) -> bool:
+    """A word typed without diacritics reads as its commonest accented form: "va" is "và", but
+    "so" is "số" (a number), not the "so" of "so với", and "bao" is "báo", not "bao nhiêu"."""
+    if len(unit.names) > 1:
+        return False
+    word = "_".join(unit.names[0])
+    if not has_diacritics(word):
+        word = vocab.restore(word) or word
+    return word in STOPWORDS
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
@@ -197,7 +204,7 @@ class _Builder:
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
         self.texts.append(clause.text)
         units = units_for_text(clause.text, self.vocab)
-        content = [u for u in units if not _is_function_word(u)]
+        content = [u for u in units if not _is_function_word(u, self.vocab)]
         if content:
             units = content
         fields = _fields(clause.field)
