@@ -172,15 +172,16 @@ def unit_bonus(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> list[w
     return bonus
 
 
-def _is_function_word(unit: Unit, vocab: Vocabulary) -> bool:
-    """A word typed without diacritics reads as its commonest accented form: "va" is "và", but
-    "so" is "số" (a number), not the "so" of "so với", and "bao" is "báo", not "bao nhiêu"."""
+def _is_function_word(unit: Unit, vocab: Vocabulary, unaccented: bool) -> bool:
+    """In text typed without diacritics, a word is a function word only if its commonest
+    accented reading is one too: "so" reads "số" (a number), not the "so" of "so với", and
+    "bao" reads "báo", so "bao so 1" still asks for more than "1". (The other way round, "de"
+    for "để" stays: it is as often "đề", and a short query loses more by dropping a word than
+    by requiring one most articles hold.)"""
     if len(unit.names) > 1:
         return False
     word = "_".join(unit.names[0])
-    if not has_diacritics(word):
-        word = vocab.restore(word) or word
-    return word in STOPWORDS
+    return word in STOPWORDS and (not unaccented or (vocab.restore(word) or word) in STOPWORDS)
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
@@ -204,7 +205,8 @@ class _Builder:
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
         self.texts.append(clause.text)
         units = units_for_text(clause.text, self.vocab)
-        content = [u for u in units if not _is_function_word(u, self.vocab)]
+        unaccented = not has_diacritics(clause.text)
+        content = [u for u in units if not _is_function_word(u, self.vocab, unaccented)]
         if content:
             units = content
         fields = _fields(clause.field)
