@@ -6,7 +6,7 @@ Builds an index of the first --limit articles of ../shared/corpora/baomoi-2017.j
 CLI (or uses --index DIR), starts `python -m search.cli serve --index DIR --host 127.0.0.1 --port P`,
 and measures the time from spawning it to the first 200 answer to a search. Then, one client,
 one request at a time, only to 127.0.0.1: a fixed set of realistic queries (short keywords,
-unaccented, phrases, long questions, and some of them with one or two facet filters taken from
+unaccented, entity names, phrases, long questions, and some of them with one or two facet filters taken from
 the index's own most frequent values) to the results page `/?q=...` (10 hits, snippets, all
 facets) and to `/api/search?q=...`; one warm-up round, then --repeat recorded rounds. The
 warm-up round's page times are reported on their own ("page, first round"): each query's first
@@ -59,6 +59,10 @@ QUERIES = [
     ("unaccented", "tai nan giao thong"),
     ("unaccented", "thu tuong"),
     ("unaccented", "o nhiem moi truong"),
+    ("name", "Trung Quốc"),  # an entity with aliases: each name is a phrase (Trung Hoa, CHND Trung Hoa...)
+    ("name", "Hàn Quốc"),
+    ("name", "han quoc"),
+    ("name", "Liên Hợp Quốc"),
     ("phrase", '"xổ số điện toán"'),
     ("phrase", '"biển Đông"'),
     ("phrase", '"Donald Trump"'),
