@@ -288,17 +288,17 @@ class Engine:
 
     def _hit(self, stored: dict[str, Any], built: BuiltQuery | None, score: float | None) -> Hit:
         countries, officials = _meta(stored)
-        seqs, prefixes = (built.highlight, built.prefixes) if built else (set(), set())
+        seqs, prefixes, names = (built.highlight, built.prefixes, built.names) if built else (set(), set(), set())
         return Hit(
             id=stored["id"],
             title=stored["title"],
-            title_html=mark_all(stored["title"], seqs, prefixes),
+            title_html=mark_all(stored["title"], seqs, prefixes, names),
             date=stored.get("date") or None,
             source=stored.get("source") or None,
             url=stored.get("url") or None,
             countries=countries,
             officials=officials,
-            snippet=snippet(stored.get("body", ""), seqs, prefixes),
+            snippet=snippet(stored.get("body", ""), seqs, prefixes, names=names),
             score=round(score, 4) if score is not None else None,
         )
 
@@ -324,7 +324,7 @@ class Engine:
     def highlight_text(self, text: str, query: str) -> str:
         """The whole text, escaped, with what `query` matches marked (the article page)."""
         built = self._build(query)[2]
-        return mark_all(text, built.highlight, built.prefixes) if built else mark_all(text, set())
+        return mark_all(text, built.highlight, built.prefixes, built.names) if built else mark_all(text, set())
 
     def more_like_this(self, article_id: str, count: int = 5) -> list[Hit]:
         """Related articles: Whoosh's more-like-this (its 20 key terms of the body, OR-ed),

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from whoosh.highlight import SCORE, BasicFragmentScorer, HtmlFormatter, PinpointFragmenter, top_fragments
 
 from search.analysis import fold, folded_view
+from search.analysis.normalize import normalize_token_tones
 
 SURROUND = 70
 
@@ -53,12 +54,25 @@ def sequence_pattern(sequences: frozenset[tuple[str, ...]], prefixes: frozenset[
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])")
 
 
-def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset()) -> list[Match]:  # type: ignore[assignment]
-    """Each occurrence of a query sequence in the text."""
-    pattern = sequence_pattern(frozenset(tuple(fold(s).lower() for s in seq) for seq in sequences), frozenset(fold(p).lower() for p in prefixes))
+def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset(),  # type: ignore[assignment]
+                  names: set[str] = frozenset()) -> list[Match]:  # type: ignore[assignment]
+    """Each occurrence of a query sequence in the text, and of a one-syllable name (`names`,
+    lowercase) where the text writes it as that name: capitalised, with its accents ("Anh" is
+    Britain in "nước Anh", not in "anh ấy"; "Hàn" is Korea, not the "hàn" of "hàn gắn")."""
+    folded = frozenset(tuple(fold(s).lower() for s in seq) for seq in sequences)
+    written: dict[str, set[str]] = {}
+    for name in names:
+        if (fold(name),) not in folded:  # asked as a plain word too: marked as one
+            written.setdefault(fold(name), set()).add(normalize_token_tones(name))
+    pattern = sequence_pattern(folded | {(f,) for f in written}, frozenset(fold(p).lower() for p in prefixes))
     if pattern is None:
         return []
-    return [Match(m.start(), m.end(), m.group()) for m in pattern.finditer(folded_view(text))]
+    return [Match(m.start(), m.end(), m.group()) for m in pattern.finditer(folded_view(text))
+            if m.group() not in written or _written_as(text, m.start(), m.end(), written[m.group()])]
+
+
+def _written_as(text: str, start: int, end: int, names: set[str]) -> bool:
+    return text[start].isupper() and normalize_token_tones(text[start:end].lower()) in names
 
 
 def snippet(
@@ -67,13 +81,14 @@ def snippet(
     prefixes: set[str] = frozenset(),  # type: ignore[assignment]
     top: int = 3,
     maxchars: int = 220,
+    names: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> str:
     """HTML: escaped text with <mark> around matches; the start of the text when nothing matched.
 
     A document can match a word's syllables scattered apart; when no whole sequence occurs,
     the single syllables are marked instead, so the snippet still shows why it matched.
     """
-    tokens = marked_tokens(text, sequences, prefixes)
+    tokens = marked_tokens(text, sequences, prefixes, names)
     if not tokens:
         tokens = marked_tokens(text, {(s,) for seq in sequences for s in seq}, prefixes)
     if tokens:
@@ -84,11 +99,12 @@ def snippet(
     return escape(_lead(text, maxchars), quote=False)
 
 
-def mark_all(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+def mark_all(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset(),  # type: ignore[assignment]
+             names: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     """The whole text, escaped, with every match marked (the article page)."""
     out: list[str] = []
     cursor = 0
-    for t in marked_tokens(text, sequences, prefixes):
+    for t in marked_tokens(text, sequences, prefixes, names):
         out.append(escape(text[cursor : t.startchar], quote=False))
         out.append("<mark>" + escape(text[t.startchar : t.endchar], quote=False) + "</mark>")
         cursor = t.endchar

@@ -112,6 +112,37 @@ def test_aliases_match_each_other(mini: Engine) -> None:
     assert "nfd" in ids(mini, "Sergei Lavrov")
 
 
+@pytest.fixture(scope="module")
+def short_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One-syllable country names that are also everyday words or given names."""
+    yield from _engine_over(tmp_path_factory, "short-names", {
+        "uk.txt": "Thủ tướng Anh thăm Việt Nam\nThủ tướng Anh Theresa May đến Hà Nội. Anh và Việt Nam ký thỏa thuận thương mại.",
+        "pronoun.txt": "Chuyện làng quê\nAnh ấy đi làm từ sáng sớm, anh Hùng kể lại với chúng tôi.",
+        "weld.txt": "Hàn gắn quan hệ\nHai gia đình cố gắng hàn gắn sau nhiều năm bất hòa.",
+        "korea.txt": "Thương mại Mỹ - Hàn\nMỹ và Hàn Quốc nhất trí sửa đổi hiệp định thương mại song phương.",
+        "region.txt": "Mưa lớn ở miền Trung\nMưa lớn kéo dài tại miền Trung khiến nhiều tuyến đường ngập sâu.",
+        "china.txt": "Đối thoại Mỹ - Trung\nQuan hệ Mỹ - Trung được hai bên đánh giá tích cực sau cuộc gặp.",
+    })
+
+
+def test_a_one_syllable_country_name_matches_the_country_not_the_word(short_names: Engine) -> None:
+    """"anh" is Britain's "Anh" and the pronoun alike in a lowercase index: the country's facet
+    (its extraction checks capitals and the person-name shape) tells them apart."""
+    assert set(ids(short_names, "Vương quốc Anh")) == {"uk"}
+    assert set(ids(short_names, "Anh")) == {"uk"}
+    assert set(ids(short_names, "Hàn Quốc")) == {"korea"}
+    assert set(ids(short_names, "Trung Quốc")) == {"china"}  # "Mỹ - Trung", not "miền Trung"
+    assert "pronoun" in ids(short_names, "anh ấy")  # the word itself is still searchable
+
+
+def test_a_one_syllable_name_is_marked_only_where_written_as_the_name(short_names: Engine) -> None:
+    hit = next(h for h in short_names.search(SearchRequest(query="Anh", per_page=10)).hits if h.id == "uk")
+    assert "<mark>Anh</mark> Theresa" in hit.snippet and "<mark>Anh</mark> và" in hit.snippet
+    korea = short_names.search(SearchRequest(query="han quoc")).hits[0]
+    assert korea.title_html == "Thương mại Mỹ - <mark>Hàn</mark>"
+    assert short_names.highlight_text("Hai bên hàn gắn, Mỹ - Hàn ký kết", "Hàn Quốc") == "Hai bên hàn gắn, Mỹ - <mark>Hàn</mark> ký kết"
+
+
 # -- query language ------------------------------------------------------------------------
 def test_quoted_phrase_and_negation(engine: Engine) -> None:
     phrase = set(ids(engine, '"đàm phán bí mật"'))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .countries import country_name
+from .data import country_aliases
 from .extract import extract, name_variants
 
-__all__ = ["country_name", "extract", "name_variants"]
+__all__ = ["country_aliases", "country_name", "extract", "name_variants"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from search.analysis import fold, normalize_tones
-from search.metadata import name_variants
+from search.metadata import country_aliases, name_variants
 
 MAX_NAME_SYLLABLES = 6
 
@@ -38,3 +38,13 @@ def _alias_table() -> dict[tuple[str, ...], tuple[str, ...]]:
 def alias_group(syllables: tuple[str, ...]) -> tuple[str, ...] | None:
     """The names of the entity these lowercase syllables name, if it has known aliases."""
     return _alias_table().get(name_key(" ".join(syllables)))
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[tuple[str, ...], str]:
+    return {name_key(name.lstrip("-")): code for code, names in country_aliases().items() for name in names}
+
+
+def country_of(syllables: tuple[str, ...]) -> str | None:
+    """The ISO code when these lowercase syllables name a country (the `country` facet's value)."""
+    return _country_table().get(name_key(" ".join(syllables)))

@@ -18,7 +18,7 @@ from whoosh import query as wq
 from search.analysis import fold, has_diacritics
 from search.analysis.names import name_syllables
 from search.analysis.segmenter import segment
-from search.query.aliases import MAX_NAME_SYLLABLES, alias_group
+from search.query.aliases import MAX_NAME_SYLLABLES, alias_group, country_of
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
 from search.query.stopwords import STOPWORDS
 from search.query.vocabulary import Vocabulary
@@ -37,6 +37,7 @@ class Unit:
     """One thing the user asked for: a word, or an entity known by several names."""
 
     names: tuple[tuple[str, ...], ...]  # each name as lowercase syllables; aliases are extra names
+    country: str | None = None  # the entity is this country (the `country` facet's ISO code)
 
 
 @dataclass
@@ -48,6 +49,7 @@ class BuiltQuery:
     relaxed_matching: wq.Query | None = None
     units: list[Unit] = field(default_factory=list)
     highlight: set[tuple[str, ...]] = field(default_factory=set)  # folded syllable sequences to mark
+    names: set[str] = field(default_factory=set)  # one-syllable names, marked where written as names
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
     texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
     tier: list[Unit] = field(default_factory=list)  # the words `query` ranks as an accent tier, if any
@@ -75,7 +77,7 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
             group = alias_group(asked) if len(asked) <= MAX_NAME_SYLLABLES else None
             if group:
                 names = {asked} | {name_syllables(n) for n in group}
-                units.append(Unit(tuple(sorted(names, key=lambda n: n != asked))))
+                units.append(Unit(tuple(sorted(names, key=lambda n: n != asked)), country_of(asked)))
                 i += size
                 break
         else:
@@ -126,7 +128,7 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
         folded = [fold(s) for s in name]
         if len(unit.names) > 1:  # an entity's name: its syllables in a row, a short name as a word
             if len(name) == 1:  # "Mỹ" as a word, not the syllable of "mỹ phẩm" or "thẩm mỹ"
-                ways.append(_across(fields, lambda f: wq.Term(f, exact[0])))
+                ways.append(_short_name(unit, fields, exact[0]))
                 continue
             ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
             if folded != exact and not exact_only:
@@ -136,6 +138,19 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
         if folded != exact and not exact_only:
             ways.append(_all_syllables(syl_fields, folded, FOLDED_WEIGHT))
     return ways[0] if len(ways) == 1 else wq.Or(ways)
+
+
+def _short_name(unit: Unit, fields: tuple[str, ...], name: str) -> wq.Query:
+    """A one-syllable name as a whole word; a country's only in the articles its facet holds.
+
+    The index is lowercase, so the word "anh" is Britain's "Anh" and the pronoun alike ("Vương
+    quốc Anh" found 21,000 of 35,000 articles), "đức" is Germany and a given name, "trung" is
+    China's "-Trung" of "Mỹ - Trung" and the "miền Trung" of Vietnam. The country facet tells
+    them apart: its extraction checks capitals, look-alikes and the person-name shape (docs/
+    metadata.md). The facet term scores nothing (boost 0): the word's own score ranks as before.
+    """
+    word = _across(fields, lambda f: wq.Term(f, name))
+    return wq.And([word, wq.Term("country", unit.country, boost=0.0)]) if unit.country else word
 
 
 def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Query:
@@ -193,6 +208,7 @@ class _Builder:
         self.vocab = vocab
         self.units: list[Unit] = []
         self.highlight: set[tuple[str, ...]] = set()
+        self.names: set[str] = set()
         self.prefixes: set[str] = set()
         self.bonus: list[wq.Query] = []
         self.exact: list[wq.Query] = []  # the free-text units with their accents as typed
@@ -200,7 +216,10 @@ class _Builder:
 
     def mark(self, unit: Unit) -> None:
         for name in unit.names:
-            self.highlight.add(tuple(fold(s) for s in name))
+            if len(unit.names) > 1 and len(name) == 1:  # "Anh" the country, not every "anh"
+                self.names.add(name[0])
+            else:
+                self.highlight.add(tuple(fold(s) for s in name))
 
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
         self.texts.append(clause.text)
@@ -267,7 +286,8 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         (negatives if isinstance(clause, Not) else positives).extend(builder.clause(clause, many))
     if not positives:
         everything: wq.Query = wq.And([wq.Every(), *negatives]) if negatives else wq.NullQuery
-        return BuiltQuery(everything, everything, False, units=builder.units, highlight=builder.highlight, prefixes=builder.prefixes)
+        return BuiltQuery(everything, everything, False, units=builder.units, highlight=builder.highlight,
+                          names=builder.names, prefixes=builder.prefixes)
     strict = not many and len(positives) > 1
     loose = wq.Or(positives) if len(positives) > 1 else positives[0]
     core = wq.And(positives) if strict else loose
@@ -295,6 +315,7 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         relaxed_matching=matching(loose) if strict else None,
         units=builder.units,
         highlight=builder.highlight,
+        names=builder.names,
         prefixes=builder.prefixes,
         texts=builder.texts,
         tier=builder.units if tier is not None else [],
