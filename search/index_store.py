@@ -74,10 +74,13 @@ def add_missing_fields(ix: Index) -> list[str]:
     if all(name in ix.schema for name in build_schema().names()):
         return []
     writer = ix.writer()
-    # asked again under the write lock: another indexer may have added them meanwhile
-    missing = [(name, field) for name, field in build_schema().items() if name not in writer.schema]
-    for name, field in missing:
-        writer.add_field(name, field)
+    try:  # asked again under the write lock: another indexer may have added them meanwhile
+        missing = [(name, field) for name, field in build_schema().items() if name not in writer.schema]
+        for name, field in missing:
+            writer.add_field(name, field)
+    except BaseException:
+        writer.cancel()
+        raise
     if missing:
         writer.commit(merge=False)
     else:

@@ -22,7 +22,7 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 from search.analysis.filters import forms
-from search.analysis.normalize import fold
+from search.analysis.normalize import fold, normalize_token_tones
 from search.analysis.tokenizers import SYLLABLE_PATTERN
 
 # The syllable fields' own tokens: SyllableAnalyzer is this pattern, then `forms` per token.
@@ -30,8 +30,9 @@ _SYLLABLE = re.compile(SYLLABLE_PATTERN)
 
 
 def name_syllables(name: str) -> tuple[str, ...]:
-    """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds."""
-    return tuple(_SYLLABLE.findall(name.lower()))
+    """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds, tones in
+    their canonical place as the index has them (the alias data's "Thuỵ Sĩ" is "thụy sĩ")."""
+    return tuple(normalize_token_tones(s) for s in _SYLLABLE.findall(name.lower()))
 
 
 @lru_cache(maxsize=1)
@@ -51,8 +52,9 @@ def phrase_names() -> frozenset[tuple[str, ...]]:
 
 @lru_cache(maxsize=1)
 def names_version() -> str:
-    """The term every checked article holds: "#" and a digest of the name list."""
-    listed = "\n".join(sorted(" ".join(n) for n in phrase_names()))
+    """The term every checked article holds: "#" and a digest of the name list and of how
+    syllables are cut (should the pattern change, marks would no longer match the positions)."""
+    listed = "\n".join([SYLLABLE_PATTERN, *sorted(" ".join(n) for n in phrase_names())])
     return "#" + hashlib.sha1(listed.encode("utf-8")).hexdigest()[:16]
 
 
@@ -94,7 +96,8 @@ def _rest_follows(name: tuple[str, ...], terms: list[tuple[str, ...]], start: in
 
 
 class NameMarksTokenizer(Tokenizer):
-    """The field beside a syllable field: the version term, then each name the text holds."""
+    """The field beside a syllable field: the version term, then each name the text holds.
+    (Indexes pickle their schema with it: it must stay importable here, under this name.)"""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)

@@ -148,7 +148,8 @@ class VocabularyCorrector(ListCorrector):
 
     def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
         seen = set()
-        for score, word in chain(self._swapped(text, prefix), super()._suggestions(text, maxdist, prefix)):
+        swapped = self._swapped(text, prefix) if maxdist >= 1 else iter(())
+        for score, word in chain(swapped, super()._suggestions(text, maxdist, prefix)):
             if word in seen:  # score: minus the distance
                 continue
             seen.add(word)
@@ -159,6 +160,8 @@ class VocabularyCorrector(ListCorrector):
         """Two neighbouring letters typed the wrong way round, one edit (Damerau's count) where
         Levenshtein's automaton counts two: "tướgn" is "tướng", not the rare "tướn"."""
         for i in range(prefix, len(text) - 1):
+            if "_" in text[i:i + 2]:  # a compound's syllables stay where they are
+                continue
             word = f"{text[:i]}{text[i + 1]}{text[i]}{text[i + 2:]}"
             if word != text and word in self._df:
                 yield -1.0, word
