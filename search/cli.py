@@ -144,6 +144,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     for skipped in report.skipped:
         print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
     print(report.summary())
+    if report.unmarked:
+        print(f"note: {report.unmarked} articles were indexed by older code or with other alias data; their name "
+              "searches are slower until 'vnsearch index --rebuild'", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped else 0
 
 

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
+from whoosh import query as wq
 from whoosh.index import Index
 
+from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
 from search.index_store import add_missing_fields, create_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, read_paths
@@ -35,6 +37,7 @@ from search.writers import open_writer
 # few segments without merges: 35,439 articles make 18 segments, below the ~20 where Whoosh's
 # MERGE_SMALL policy starts merging (it rewrote 19k articles serially at 2,000 a commit: 510 s
 # instead of ~270 s). Each worker's share of a batch must fit its posting pool (writers.WRITER_MB).
+VERSION_FIELD = "body_names"  # every marked article holds names_version() there
 COMMIT_EVERY = 4000  # also stated in `vnsearch index --help`
 PARALLEL_FROM = 40  # below this many articles, worker start-up costs more than it saves
 
@@ -45,6 +48,7 @@ class IndexReport:
     updated: int = 0
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
+    unmarked: int = 0  # articles without the current name marks (search/analysis/names.py)
 
     def summary(self) -> str:
         return (
@@ -177,7 +181,18 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
         writer.cancel()
         if ix.doc_count_all() and not saved_for_servers(ix, Path(ix.storage.folder)):
             save_for_servers(ix, Path(ix.storage.folder))  # an index from before a format change
+    report.unmarked = unmarked_articles(ix)
     return report
+
+
+def unmarked_articles(ix: Index) -> int:
+    """Live articles without the current name marks: indexed by older code or with other alias
+    data. Their name searches read positions (right, only slower) until a rebuild marks them."""
+    with ix.searcher() as searcher:
+        if VERSION_FIELD not in searcher.schema:
+            return searcher.doc_count()
+        marked = sum(1 for _ in searcher.docs_for_query(wq.Term(VERSION_FIELD, names_version())))
+        return searcher.doc_count() - marked
 
 
 def saved_for_servers(ix: Index, index_dir: Path) -> bool:

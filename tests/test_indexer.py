@@ -224,8 +224,8 @@ def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_p
     new = write_article(tmp_path / "new", "han.txt", "Hàn Quốc và Trung Quốc họp\n\nHàn Quốc, Trung Quốc và Hoa Kỳ "
                         "bàn về Triều Tiên tại Liên Hợp Quốc.")
     report = index_paths(tmp_path / "old", [CORPUS, new])
-    assert (report.indexed, report.unchanged) == (1, 5)
-    index_paths(tmp_path / "fresh", [CORPUS, new])
+    assert (report.indexed, report.unchanged, report.unmarked) == (1, 5, 5)
+    assert index_paths(tmp_path / "fresh", [CORPUS, new]).unmarked == 0
     with Engine(tmp_path / "old") as upgraded, Engine(tmp_path / "fresh") as fresh:
         checked, found = upgraded.arrays().phrase_checks("body_syl", ("hàn", "quốc"))
         assert checked.sum() == 1 and found.sum() == 1  # only the new article carries marks
@@ -233,3 +233,4 @@ def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_p
             ours, theirs = upgraded.search(SearchRequest(query=query)), fresh.search(SearchRequest(query=query))
             assert ours.total == theirs.total > 0, query
             assert {h.id for h in ours.hits} == {h.id for h in theirs.hits}, query
+    assert index_paths(tmp_path / "old", [CORPUS, new], rebuild=True).unmarked == 0
