@@ -247,13 +247,15 @@ def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
 def test_an_unaccented_word_is_a_function_word_only_if_its_commonest_reading_is() -> None:
     """Typed without diacritics, "so" reads "số" (a number) and "bao" "bão" (a storm), so
     "bao so 1" still asks for the storm, not only for "1"; "ai" and "sao" stay function words
-    (their commonest reading is unaccented), and "va" is kept as before (it may be "và", but it
-    may as well be "va" of "va chạm": a short query is not worse for requiring it)."""
+    (their commonest reading is unaccented), and "va" is kept as before in a short query (it may
+    be "và", but it may as well be "va" of "va chạm": a short query is not worse for requiring
+    it); a long query drops it."""
     from search.query.builder import build
     from search.query.parser import parse
     from search.query.vocabulary import Vocabulary
 
-    counts = {"và": 900, "va": 905, "số": 600, "so": 650, "bão": 400, "bao": 420, "1": 700, "ai": 300, "sao": 200}
+    counts = {"và": 900, "va": 905, "số": 600, "so": 650, "bão": 400, "bao": 420, "1": 700, "ai": 300, "sao": 200,
+              "của": 800, "cua": 805, "gió": 90, "gio": 95, "mạnh": 80, "manh": 85}
     vocab = Vocabulary.from_lexicon(1000, {term: (df, float(df)) for term, df in counts.items()})
 
     def words(query: str) -> list[str]:
@@ -263,6 +265,9 @@ def test_an_unaccented_word_is_a_function_word_only_if_its_commonest_reading_is(
     assert words("ai bao sao") == ["bao"]
     assert words("bao va so") == ["bao", "va", "so"]
     assert words("bão và số") == ["bão", "số"]
+    # a long query ranks on any word: there "va" and "cua" go, as "và" and "của" would
+    long = "bao so 1 va gio manh cua bao so 1 va gio manh cua bao"
+    assert "va" not in words(long) and "cua" not in words(long) and {"bao", "so", "gio", "manh"} <= set(words(long))
 
 
 def test_did_you_mean_keeps_the_field_each_word_was_asked_in(spelling: Engine) -> None:

@@ -187,16 +187,20 @@ def unit_bonus(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> list[w
     return bonus
 
 
-def _is_function_word(unit: Unit, vocab: Vocabulary, unaccented: bool) -> bool:
-    """In text typed without diacritics, a word is a function word only if its commonest
-    accented reading is one too: "so" reads "số" (a number), not the "so" of "so với", and
-    "bao" reads "báo", so "bao so 1" still asks for more than "1". (The other way round, "de"
-    for "để" stays: it is as often "đề", and a short query loses more by dropping a word than
-    by requiring one most articles hold.)"""
+def _is_function_word(unit: Unit, vocab: Vocabulary, unaccented: bool, many: bool) -> bool:
+    """In text typed without diacritics a word reads as its commonest accented form. A long
+    query, ranked on any of its words, drops a word whose reading is a function word ("va"
+    reads "và", "cua" "của"): its content words carry it. A short query requires every word,
+    and loses more by dropping one than by requiring one most articles hold: it drops a word
+    only when the word and its reading both are function words. So "so" (read "số", a number)
+    and "bao" ("báo") stay in "bao so 1", and "de" stays too (as often "đề" as "để")."""
     if len(unit.names) > 1:
         return False
     word = "_".join(unit.names[0])
-    return word in STOPWORDS and (not unaccented or (vocab.restore(word) or word) in STOPWORDS)
+    if not unaccented:
+        return word in STOPWORDS
+    reading = vocab.restore(word) or word
+    return reading in STOPWORDS and (many or word in STOPWORDS)
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
@@ -225,7 +229,7 @@ class _Builder:
         self.texts.append(clause.text)
         units = units_for_text(clause.text, self.vocab)
         unaccented = not has_diacritics(clause.text)
-        content = [u for u in units if not _is_function_word(u, self.vocab, unaccented)]
+        content = [u for u in units if not _is_function_word(u, self.vocab, unaccented, many)]
         if content:
             units = content
         fields = _fields(clause.field)
