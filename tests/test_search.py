@@ -86,6 +86,27 @@ def test_folding_never_drowns_exact_matches(mini: Engine) -> None:
     assert exact[0] == "hoa2"
 
 
+@pytest.fixture(scope="module")
+def folding(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    yield from _engine_over(tmp_path_factory, "folding", {
+        "danang.txt": "Du lịch Đà Nẵng\nĐà Nẵng đón hơn một triệu lượt khách trong dịp hè.",
+        "plain.txt": "Tin du lich\nThanh pho Da Nang don khach du lich quoc te.",
+        "scattered.txt": "Giá vàng tăng\nGiá vàng đã tăng mạnh, nhà đầu tư chịu áp lực nặng nề.",
+        "road.txt": "Con đường mới\nCon đường ven biển vừa thông xe.",
+        "ocean.txt": "Đại dương\nĐại dương xanh thẳm.",
+    })
+
+
+def test_a_word_typed_with_accents_is_matched_folded_only_as_a_word(folding: Engine) -> None:
+    """"Đà Nẵng" is not "đã ... nặng": folded, a multi-syllable word counts only as that word
+    (written without diacritics); a one-syllable word is still matched folded anywhere, after
+    the exact ones. (A wrong accent typed, "Đà Nẳng", makes two one-syllable words: any reading.)"""
+    assert ids(folding, "Đà Nẵng") == ["danang", "plain"]
+    assert {"danang", "plain"} <= set(ids(folding, "Đà Nẳng"))
+    assert set(ids(folding, "da nang")) == {"danang", "plain", "scattered"}  # unaccented: any reading
+    assert ids(folding, "đường") == ["road", "ocean"]
+
+
 def test_old_and_new_tone_placement_match_each_other(mini: Engine) -> None:
     assert "old-tones" in ids(mini, "Thụy Sĩ")
     assert "old-tones" in ids(mini, "hòa đàm")

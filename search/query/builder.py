@@ -119,7 +119,8 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
     """What an article must hold to match the unit: its syllables, exactly or (weaker) folded.
 
     Syllables rather than words carry the match, so a word pyvi segmented differently in the
-    article still counts in full; folded syllables count less, so exact accents rank first.
+    article still counts in full; folded matches count less, so exact accents rank first.
+    (Typed without accents, a word's syllables are its folded ones: it matches them anywhere.)
     """
     syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
     ways: list[wq.Query] = []
@@ -136,8 +137,18 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
             continue
         ways.append(_all_syllables(syl_fields, exact))
         if folded != exact and not exact_only:
-            ways.append(_all_syllables(syl_fields, folded, FOLDED_WEIGHT))
+            ways.append(_folded(exact, folded, fields, syl_fields))
     return ways[0] if len(ways) == 1 else wq.Or(ways)
+
+
+def _folded(exact: list[str], folded: list[str], fields: tuple[str, ...], syl_fields: tuple[str, ...]) -> wq.Query:
+    """A word typed with accents, matched (weaker) without them: a syllable anywhere ("đường"
+    finds "dương", after the exact ones), a longer word only as that word. Its folded syllables
+    scattered are common words as often as not: "Đà Nẵng" found 16,933 of 35,439 articles through
+    "đã ... nặng", now 1,293 (the article that writes it "Đà Nẳng" or "Da Nang" is still found)."""
+    if len(folded) == 1:
+        return _all_syllables(syl_fields, folded, FOLDED_WEIGHT)
+    return _across(fields, lambda f: wq.Term(f, "_".join(folded)), FOLDED_WEIGHT)
 
 
 def _short_name(unit: Unit, fields: tuple[str, ...], name: str) -> wq.Query:
