@@ -89,8 +89,9 @@ def snippet(
     the single syllables are marked instead, so the snippet still shows why it matched.
     """
     tokens = marked_tokens(text, sequences, prefixes, names)
-    if not tokens:
-        tokens = marked_tokens(text, {(s,) for seq in sequences for s in seq}, prefixes)
+    if not tokens:  # a short name's syllable ("anh" of "vương quốc anh") is marked only as the name
+        short = {(fold(n),) for n in names}
+        tokens = marked_tokens(text, {(s,) for seq in sequences for s in seq} - short, prefixes, names)
     if tokens:
         fragmenter = PinpointFragmenter(maxchars=maxchars, surround=SURROUND, autotrim=True, charlimit=None)
         best = top_fragments(list(fragmenter.fragment_matches(text, tokens)), top, BasicFragmentScorer(), SCORE, minscore=1)

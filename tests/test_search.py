@@ -143,22 +143,27 @@ def short_names(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         "korea.txt": "Thương mại Mỹ - Hàn\nMỹ và Hàn Quốc nhất trí sửa đổi hiệp định thương mại song phương.",
         "region.txt": "Mưa lớn ở miền Trung\nMưa lớn kéo dài tại miền Trung khiến nhiều tuyến đường ngập sâu.",
         "china.txt": "Đối thoại Mỹ - Trung\nQuan hệ Mỹ - Trung được hai bên đánh giá tích cực sau cuộc gặp.",
+        "london.txt": "Bà May phát biểu\nThủ tướng Theresa May phát biểu tại London, anh ấy nói vậy.",
     })
 
 
 def test_a_one_syllable_country_name_matches_the_country_not_the_word(short_names: Engine) -> None:
     """"anh" is Britain's "Anh" and the pronoun alike in a lowercase index: the country's facet
     (its extraction checks capitals and the person-name shape) tells them apart."""
-    assert set(ids(short_names, "Vương quốc Anh")) == {"uk"}
-    assert set(ids(short_names, "Anh")) == {"uk"}
+    assert set(ids(short_names, "Vương quốc Anh")) == {"uk", "london"}  # London: the facet says Britain
+    assert set(ids(short_names, "Anh")) == {"uk", "london"}
     assert set(ids(short_names, "Hàn Quốc")) == {"korea"}
     assert set(ids(short_names, "Trung Quốc")) == {"china"}  # "Mỹ - Trung", not "miền Trung"
     assert "pronoun" in ids(short_names, "anh ấy")  # the word itself is still searchable
+    # "-Trung" is China's only joined to another name: "miền Trung" alone is the words, not China
+    assert ids(short_names, "miền Trung") == ["region"]
 
 
 def test_a_one_syllable_name_is_marked_only_where_written_as_the_name(short_names: Engine) -> None:
     hit = next(h for h in short_names.search(SearchRequest(query="Anh", per_page=10)).hits if h.id == "uk")
     assert "<mark>Anh</mark> Theresa" in hit.snippet and "<mark>Anh</mark> và" in hit.snippet
+    london = next(h for h in short_names.search(SearchRequest(query="Vương quốc Anh")).hits if h.id == "london")
+    assert "<mark>" not in london.snippet  # neither the pronoun nor, alone, "vương" or "quốc"
     korea = short_names.search(SearchRequest(query="han quoc")).hits[0]
     assert korea.title_html == "Thương mại Mỹ - <mark>Hàn</mark>"
     assert short_names.highlight_text("Hai bên hàn gắn, Mỹ - Hàn ký kết", "Hàn Quốc") == "Hai bên hàn gắn, Mỹ - <mark>Hàn</mark> ký kết"

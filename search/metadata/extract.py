@@ -84,10 +84,12 @@ def _given_officials(names: list[str], found: tuple[Official, ...]) -> tuple[Off
 def name_variants() -> list[tuple[str, ...]]:
     """Groups of names for one entity, from the same data the facets use, for query expansion:
     countries (Babel name + aliases), capitals and seats of government, organisations, and
-    curated officials (full-name spellings only: a bare surname is not a safe synonym)."""
+    curated officials (full-name spellings only: a bare surname is not a safe synonym). A
+    country's "-Trung" keeps its dash: a name of China only joined to another ("Mỹ - Trung"),
+    so an expansion of China but never what "miền Trung" or "tiếng Việt" is read as."""
     groups: list[tuple[str, ...]] = []
     for names in country_aliases().values():
-        groups.append(tuple(n.lstrip("-") for n in names))
+        groups.append(tuple(names))
     groups.extend(names for _, names in capitals())
     groups.extend(organisations().values())
     for entry in curated_officials():

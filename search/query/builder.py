@@ -158,10 +158,10 @@ def _short_name(unit: Unit, fields: tuple[str, ...], name: str) -> wq.Query:
     quốc Anh" found 21,000 of 35,000 articles), "đức" is Germany and a given name, "trung" is
     China's "-Trung" of "Mỹ - Trung" and the "miền Trung" of Vietnam. The country facet tells
     them apart: its extraction checks capitals, look-alikes and the person-name shape (docs/
-    metadata.md). The facet term scores nothing (boost 0): the word's own score ranks as before.
+    metadata.md). The facet filters (Whoosh's Require): the word's own score ranks as before.
     """
     word = _across(fields, lambda f: wq.Term(f, name))
-    return wq.And([word, wq.Term("country", unit.country, boost=0.0)]) if unit.country else word
+    return wq.Require(word, wq.Term("country", unit.country)) if unit.country else word
 
 
 def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Query:
