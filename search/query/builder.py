@@ -145,7 +145,8 @@ def _folded(exact: list[str], folded: list[str], fields: tuple[str, ...], syl_fi
     """A word typed with accents, matched (weaker) without them: a syllable anywhere ("đường"
     finds "dương", after the exact ones), a longer word only as that word. Its folded syllables
     scattered are common words as often as not: "Đà Nẵng" found 16,933 of 35,439 articles through
-    "đã ... nặng", now 1,293 (the article that writes it "Đà Nẳng" or "Da Nang" is still found)."""
+    "đã ... nặng", now 1,293 (an article that writes "Da Nang" is still found where pyvi made
+    it one word; it seldom joins syllables written without diacritics)."""
     if len(folded) == 1:
         return _all_syllables(syl_fields, folded, FOLDED_WEIGHT)
     return _across(fields, lambda f: wq.Term(f, "_".join(folded)), FOLDED_WEIGHT)
