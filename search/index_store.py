@@ -71,11 +71,12 @@ def add_missing_fields(ix: Index) -> list[str]:
     marks), so that new articles get them; its older articles just lack them (readers treat a
     field a segment lacks as empty). Committed before any writer of the run opens: the
     sub-writer processes read the schema from the index's table of contents."""
-    if all(name in ix.schema for name in build_schema().names()):
+    wanted = build_schema()
+    if all(name in ix.schema for name in wanted.names()):
         return []
     writer = ix.writer()
     try:  # asked again under the write lock: another indexer may have added them meanwhile
-        missing = [(name, field) for name, field in build_schema().items() if name not in writer.schema]
+        missing = [(name, field) for name, field in wanted.items() if name not in writer.schema]
         for name, field in missing:
             writer.add_field(name, field)
     except BaseException:

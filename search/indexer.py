@@ -29,7 +29,7 @@ from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
-from search.schema import PIPELINE_VERSION, UNDATED
+from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED
 from search.writers import open_writer
 
 # Each commit leaves one segment per worker and merging is costly (Whoosh re-adds every posting
@@ -37,7 +37,7 @@ from search.writers import open_writer
 # few segments without merges: 35,439 articles make 18 segments, below the ~20 where Whoosh's
 # MERGE_SMALL policy starts merging (it rewrote 19k articles serially at 2,000 a commit: 510 s
 # instead of ~270 s). Each worker's share of a batch must fit its posting pool (writers.WRITER_MB).
-VERSION_FIELD = "body_names"  # every marked article holds names_version() there
+VERSION_FIELD = NAMES_FIELD_OF["body_syl"]  # every marked article holds names_version() there
 COMMIT_EVERY = 4000  # also stated in `vnsearch index --help`
 PARALLEL_FROM = 40  # below this many articles, worker start-up costs more than it saves
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from search.analysis import fold, folded_view, has_diacritics, to_nfc
-from search.analysis.normalize import normalize_token_tones
+from search.analysis.normalize import SYLLABLE, normalize_token_tones
 from search.highlight import sequence_pattern
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
@@ -40,7 +40,6 @@ _JOINER = "-\u2013&"
 _TIGHT_JOINER = re.compile(f"(?<=[^\\W_])[{_JOINER}](?=[^\\W_])")
 _RUN_BREAK = re.compile(r"[^\w\s\u200b-\u200d\u2060\ufeff]|_")
 _BETWEEN = f"(?:[{_JOINER}]|[\\s\u200b-\u200d\u2060\ufeff]+)"  # between a pair's syllables in an article
-_SYLLABLE = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def query_pairs(texts: Iterable[str]) -> tuple[Pair, ...]:
     pairs: dict[Pair, None] = {}
     for text in texts:
         for piece in _RUN_BREAK.split(_TIGHT_JOINER.sub(" ", to_nfc(text).lower())):
-            sylls = [normalize_token_tones(s) for s in _SYLLABLE.findall(piece)]
+            sylls = [normalize_token_tones(s) for s in SYLLABLE.findall(piece)]
             pairs.update((Pair(a, b), None) for a, b in zip(sylls, sylls[1:]))
     return tuple(pairs)[:MAX_PAIRS]
 
@@ -89,11 +88,11 @@ def coverage(pairs: Sequence[Pair], texts: Iterable[str]) -> float:
         view = folded_view(text)
         for match in pattern.finditer(view):
             start, end = match.span(1)
-            key = tuple(_SYLLABLE.findall(view, start, end))
+            key = tuple(SYLLABLE.findall(view, start, end))
             waiting = missing.get(key)  # type: ignore[call-overload]
             if not waiting:
                 continue
-            actual = _SYLLABLE.findall(text[start:end].lower())
+            actual = SYLLABLE.findall(text[start:end].lower())
             waiting[:] = [pair for pair in waiting if not _as_typed(pair, actual)]
             if not waiting:
                 del missing[key]  # type: ignore[arg-type]

@@ -14,7 +14,6 @@ it, and is checked through positions as before (search/docarrays.py, `phrase_che
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -22,17 +21,12 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 from search.analysis.filters import forms
-from search.analysis.normalize import fold, normalize_token_tones
-from search.analysis.tokenizers import SYLLABLE_PATTERN
-
-# The syllable fields' own tokens: SyllableAnalyzer is this pattern, then `forms` per token.
-_SYLLABLE = re.compile(SYLLABLE_PATTERN)
-
+from search.analysis.normalize import SYLLABLE, fold, normalize_token_tones
 
 def name_syllables(name: str) -> tuple[str, ...]:
     """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds, tones in
     their canonical place as the index has them (the alias data's "Thuỵ Sĩ" is "thụy sĩ")."""
-    return tuple(normalize_token_tones(s) for s in _SYLLABLE.findall(name.lower()))
+    return tuple(normalize_token_tones(s) for s in SYLLABLE.findall(name.lower()))
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +48,7 @@ def phrase_names() -> frozenset[tuple[str, ...]]:
 def names_version() -> str:
     """The term every checked article holds: "#" and a digest of the name list and of how
     syllables are cut (should the pattern change, marks would no longer match the positions)."""
-    listed = "\n".join([SYLLABLE_PATTERN, *sorted(" ".join(n) for n in phrase_names())])
+    listed = "\n".join([SYLLABLE.pattern, *sorted(" ".join(n) for n in phrase_names())])
     return "#" + hashlib.sha1(listed.encode("utf-8")).hexdigest()[:16]
 
 
@@ -76,7 +70,7 @@ def names_in(text: str) -> set[str]:
     folded term it equals (the fields index both forms at one position)."""
     found: set[str] = set()
     by_first = _by_first_syllable()
-    terms = [forms(s) for s in _SYLLABLE.findall(text)]
+    terms = [forms(s) for s in SYLLABLE.findall(text)]  # the syllable fields' own terms
     # Every name's first syllable folds to a folded name's first syllable: a set test on the
     # folded terms leaves the few positions worth a closer look (a tenth of the time).
     starts = [i for i, here in enumerate(terms[:-1]) if here[-1] in by_first]

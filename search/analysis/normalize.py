@@ -17,7 +17,10 @@ _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _VOWELS = set("aăâeêioôơuưy")
 _MARKED_VOWELS = set("ăâêôơư")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_SYLLABLE = re.compile(r"[^\W_]+")
+# A syllable: a run of letters/digits. "_" is excluded because the word tokenizer uses it to
+# join syllables; underscores in source text are separators. Every module that cuts syllables
+# uses this one, so the index, queries, snippets and name marks cut them alike.
+SYLLABLE = re.compile(r"[^\W_]+")
 
 
 def to_nfc(text: str) -> str:
@@ -79,7 +82,7 @@ def normalize_tone(syllable: str) -> str:
 
 def normalize_tones(text: str) -> str:
     """normalize_tone applied to every word of a text."""
-    return _SYLLABLE.sub(lambda m: normalize_tone(m.group()), text)
+    return SYLLABLE.sub(lambda m: normalize_tone(m.group()), text)
 
 
 @lru_cache(maxsize=65536)

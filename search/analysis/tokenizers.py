@@ -11,11 +11,10 @@ from typing import Any
 
 from whoosh.analysis import RegexTokenizer, Token, Tokenizer
 
+from search.analysis.normalize import SYLLABLE
 from search.analysis.segmenter import segment
 
-# A syllable: a run of letters/digits. "_" is excluded because the word tokenizer uses it
-# to join syllables; underscores in source text are treated as separators.
-SYLLABLE_PATTERN = r"[^\W_]+"
+SYLLABLE_PATTERN = SYLLABLE.pattern  # the syllable fields' RegexTokenizer
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 

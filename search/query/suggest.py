@@ -19,12 +19,11 @@ often write them wins over word-by-word statistics ("o to dien" is "ô tô đi�
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
 from search.analysis import fold, folded_view, has_diacritics
-from search.analysis.normalize import normalize_token_tones
+from search.analysis.normalize import SYLLABLE, normalize_token_tones
 from search.highlight import sequence_pattern
 from search.query.builder import LONG_QUERY_SYLLABLES, Unit, units_for_text
 from search.query.vocabulary import Vocabulary
@@ -40,7 +39,6 @@ RARER = 50  # ...when one an edit away is this many times commoner
 MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
 # LONG_QUERY_SYLLABLES: a pasted paragraph of unknown words must not hold the engine for seconds
 
-_SYLLABLE = re.compile(r"[^\W_]+")
 Syllables = tuple[str, ...]
 
 
@@ -158,7 +156,7 @@ def _pairs_held(typed: list[str], hits: Sequence[str]) -> dict[int, set[int]]:
     for h, text in enumerate(hits):
         view = folded_view(text)
         for match in pattern.finditer(view):
-            for k in at.get(tuple(_SYLLABLE.findall(view, *match.span(1))), ()):  # type: ignore[arg-type]
+            for k in at.get(tuple(SYLLABLE.findall(view, *match.span(1))), ()):  # type: ignore[arg-type]
                 held.setdefault(k, set()).add(h)
     return held
 
@@ -171,7 +169,7 @@ def _most_written(run: Syllables, hits: Sequence[str]) -> Syllables | None:
     seen: Counter[Syllables] = Counter()
     for text in hits:
         for match in pattern.finditer(folded_view(text)):
-            written = tuple(normalize_token_tones(s) for s in _SYLLABLE.findall(text[match.start() : match.end()].lower()))
+            written = tuple(normalize_token_tones(s) for s in SYLLABLE.findall(text[match.start() : match.end()].lower()))
             if len(written) == len(run):
                 seen[written] += 1
     return seen.most_common(1)[0][0] if seen else None
