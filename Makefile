@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 	touch $@
 
 # Re-index only when the corpus or the code's pipeline changed (the indexer itself also skips
-# unchanged articles, so this is cheap either way).
-$(INDEX_STAMP): $(STAMP) $(shell find corpus -type f 2>/dev/null) search/schema.py
-	$(BIN)/vnsearch index --index index corpus || [ $$? -eq 3 ]  # 3: some files skipped (listed), the rest indexed
+# unchanged articles, so this is cheap either way). The folders are prerequisites too: deleting
+# a file changes its folder, and --prune then removes its articles, so index/ mirrors corpus/.
+$(INDEX_STAMP): $(STAMP) $(shell find corpus 2>/dev/null) search/schema.py
+	$(BIN)/vnsearch index --index index --prune corpus || [ $$? -eq 3 ]  # 3: some files skipped (listed), the rest indexed
 	touch $@
 
 index: $(INDEX_STAMP)

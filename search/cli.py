@@ -54,10 +54,14 @@ def build_parser() -> argparse.ArgumentParser:
         "exports. Unchanged articles are skipped, changed ones replaced. Larger runs use one worker "
         "process per core and commit every 4,000 articles: an interrupted run keeps what it committed "
         "and a re-run resumes. Exit code 3 when some files or lines were skipped (each is listed with "
-        "its reason)."))
+        "its reason) or --prune kept articles it could not be sure of."))
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help=f"what to index (default: {DEFAULT_CORPUS}/)")
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and start fresh")
+    p.add_argument("--prune", action="store_true", help=(
+        "also remove indexed articles that PATHs no longer hold (deleted files, lines or ids), so "
+        "the index mirrors them; kept, with a note, when some file or line could not be read or "
+        "PATHs hold no article"))
 
     p = sub.add_parser("search", help="search the index", description="Search the index and print ranked results.")
     p.add_argument("query", nargs="?", default="", metavar="QUERY", help="the query (quotes, AND/OR/NOT, -word, title:, word*)")
@@ -129,7 +133,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         raise CliError(f"no such file or folder: {', '.join(missing)}")
     bar = tqdm(desc="indexing", unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
-        report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1))
+        report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1), prune=args.prune)
     except IndexUnavailable as e:
         raise CliError(str(e)) from e
     except LockError as e:  # Whoosh's lock is an OS file lock: it never outlives its process
@@ -144,10 +148,14 @@ def cmd_index(args: argparse.Namespace) -> int:
     for skipped in report.skipped:
         print(f"skipped {skipped.origin}: {skipped.reason}", file=sys.stderr)
     print(report.summary())
+    if report.kept:
+        are, were = ("article is", "was") if report.kept == 1 else ("articles are", "were")
+        print(f"not pruned: {report.kept} indexed {are} no longer in the paths but {were} kept, because "
+              f"{report.kept_because}", file=sys.stderr)
     if report.unmarked:
         print(f"note: {report.unmarked} articles were indexed by older code or with other alias data; their name "
               "searches are slower until 'vnsearch index --rebuild'", file=sys.stderr)
-    return EXIT_SKIPPED if report.skipped else 0
+    return EXIT_SKIPPED if report.skipped or report.kept else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

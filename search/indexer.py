@@ -49,11 +49,16 @@ class IndexReport:
     unchanged: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     unmarked: int = 0  # articles without the current name marks (search/analysis/names.py)
+    pruning: bool = False  # the run was asked to remove articles its paths no longer hold
+    removed: int = 0
+    kept: int = 0  # articles the paths no longer hold, kept because pruning was unsafe
+    kept_because: str = ""
 
     def summary(self) -> str:
+        removed = f"{self.removed} removed, " if self.pruning else ""
         return (
             f"{self.indexed} indexed, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{len(self.skipped)} skipped"
+            f"{removed}{len(self.skipped)} skipped"
         )
 
 
@@ -111,9 +116,9 @@ def existing_checksums(ix: Index) -> dict[str, str]:
 
 
 def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
-          progress: Callable[[], None] | None) -> Iterator[tuple[RawArticle, str, bool]]:
-    """Articles that need (re-)indexing; skipped and unchanged ones are only counted."""
-    seen: dict[str, str] = {}
+          progress: Callable[[], None] | None, seen: dict[str, str]) -> Iterator[tuple[RawArticle, str, bool]]:
+    """Articles that need (re-)indexing; skipped and unchanged ones are only counted. Every
+    article read lands in `seen` (id -> where it was read)."""
     for item in read_paths(paths):
         if progress:
             progress()
@@ -121,7 +126,7 @@ def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
             report.skipped.append(item)
             continue
         if item.id in seen:
-            report.skipped.append(Skipped(item.origin, f"duplicate id {item.id!r} (first at {seen[item.id]})"))
+            report.skipped.append(Skipped(item.origin, f"duplicate id {item.id!r} (first at {seen[item.id]})", unread=False))
             continue
         seen[item.id] = item.origin
         digest = checksum(item)
@@ -138,21 +143,26 @@ def index_paths(
     rebuild: bool = False,
     progress: Callable[[], None] | None = None,
     procs: int | None = None,
+    prune: bool = False,
 ) -> IndexReport:
     """Index every article under `paths` into `index_dir`; returns what happened to each.
 
     A rebuild is built beside the old index and replaces it when complete, so searches keep
-    working from the old one meanwhile and an interrupted rebuild loses nothing.
+    working from the old one meanwhile and an interrupted rebuild loses nothing. With `prune`,
+    indexed articles that `paths` no longer hold are removed (see `_stale`).
     """
     if rebuild:
         with rebuilding(index_dir) as fresh:
-            return _index_into(create_index(fresh), paths, progress, procs)
-    return _index_into(open_or_create(index_dir), paths, progress, procs)
+            return _index_into(create_index(fresh), paths, progress, procs, prune)
+    return _index_into(open_or_create(index_dir), paths, progress, procs, prune)
 
 
-def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None) -> IndexReport:
-    report = IndexReport()
-    jobs = _jobs(paths, existing_checksums(ix), report, progress)
+def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None,
+                prune: bool) -> IndexReport:
+    report = IndexReport(pruning=prune)
+    known = existing_checksums(ix)
+    seen: dict[str, str] = {}
+    jobs = _jobs(paths, known, report, progress, seen)
     head = list(islice(jobs, PARALLEL_FROM))
     if head:
         add_missing_fields(ix)
@@ -171,10 +181,13 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
             if pending >= COMMIT_EVERY:
                 writer.commit()
                 writer, pending = open_writer(ix, procs), 0
+        for article_id in _stale(known, seen, report) if prune else ():
+            writer.delete_by_term("id", article_id)
+            report.removed += 1
     except BaseException:
         writer.cancel()
         raise
-    if pending or written:
+    if pending or written or report.removed:
         writer.commit()  # Whoosh's merge policy keeps the number of segments small
         save_for_servers(ix, Path(ix.storage.folder))
     else:
@@ -183,6 +196,22 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
             save_for_servers(ix, Path(ix.storage.folder))  # an index from before a format change
     report.unmarked = unmarked_articles(ix)
     return report
+
+
+def _stale(known: dict[str, str], seen: dict[str, str], report: IndexReport) -> list[str]:
+    """The indexed articles a pruning run removes: those its paths no longer hold, unless it
+    cannot be sure. A file or line it could not read may be one of them (a damaged file keeps
+    its articles: nothing indexed is lost to bad input), and paths that hold no article at all
+    are more likely a wrong path than an emptied archive."""
+    stale = sorted(set(known) - set(seen))
+    unread = sum(1 for s in report.skipped if s.unread)
+    if stale and unread:
+        report.kept, report.kept_because = len(stale), f"{unread} {'file or line' if unread == 1 else 'files or lines'} could not be read"
+        return []
+    if stale and not seen:
+        report.kept, report.kept_because = len(stale), "the paths hold no articles"
+        return []
+    return stale
 
 
 def unmarked_articles(ix: Index) -> int:

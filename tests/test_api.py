@@ -103,6 +103,10 @@ def test_admin_reindex_needs_the_token(client: FlaskClient) -> None:
     assert client.post("/api/admin/reindex", headers={"Authorization": "Bearer wrong"}).status_code == 401
     ok = client.post("/api/admin/reindex", headers={"Authorization": "Bearer s3cret"})
     assert ok.status_code == 200 and ok.get_json()["unchanged"] == 5
+    pruned = client.post("/api/admin/reindex?prune=1", headers={"Authorization": "Bearer s3cret"})
+    assert pruned.status_code == 200 and (pruned.get_json()["unchanged"], pruned.get_json()["removed"]) == (5, 0)
+    bad = client.post("/api/admin/reindex?prune=maybe", headers={"Authorization": "Bearer s3cret"})
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "prune"
 
 
 def test_cors_only_for_allowed_origins(client: FlaskClient) -> None:

@@ -91,3 +91,25 @@ def test_skipped_files_give_exit_code_3(tmp_path: Path) -> None:
     result = run("index", "--index", str(tmp_path / "ix"), str(docs))
     assert result.returncode == 3
     assert "bad.txt" in result.stderr and "1 indexed" in result.stdout
+
+
+def test_index_prune_removes_deleted_files_and_says_what_it_kept(tmp_path: Path) -> None:
+    docs, ix = tmp_path / "docs", str(tmp_path / "ix")
+    docs.mkdir()
+    for source in sorted(CORPUS.glob("*.txt")):
+        (docs / source.name).write_bytes(source.read_bytes())
+    assert run("index", "--index", ix, str(docs)).returncode == 0
+    gone, damaged, *_ = sorted(docs.glob("*.txt"))
+    gone.unlink()
+    damaged.write_bytes(b"\xff\xfe\x00broken")
+    kept = run("index", "--index", ix, "--prune", str(docs))
+    assert kept.returncode == 3 and "0 removed" in kept.stdout
+    assert kept.stderr.splitlines()[-1] == ("not pruned: 2 indexed articles are no longer in the paths but were kept, "
+                                            "because 1 file or line could not be read")
+    assert "Traceback" not in kept.stderr
+    damaged.unlink()
+    pruned = run("index", "--index", ix, "--prune", str(docs))
+    assert pruned.returncode == 0, pruned.stderr
+    assert pruned.stdout.strip() == "0 indexed, 0 updated, 3 unchanged, 2 removed, 0 skipped"
+    stats = json.loads(run("stats", "--index", ix, "--json").stdout)
+    assert stats["articles"] == 3

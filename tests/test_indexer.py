@@ -87,6 +87,87 @@ def test_reindex_skips_unchanged_and_updates_changed(tmp_path: Path) -> None:
     assert rebuilt.indexed == 2
 
 
+def _ids(index_dir: Path, query: str = "") -> set[str]:
+    with Engine(index_dir) as engine:
+        return {h.id for h in engine.search(SearchRequest(query=query, per_page=100)).hits}
+
+
+def test_prune_removes_what_the_archive_no_longer_holds(tmp_path: Path) -> None:
+    """A deleted file or JSON line stays indexed on a plain re-run (another run may have indexed
+    other paths into the same index); with --prune the index mirrors the paths."""
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    rows = [{"id": "j1", "title": "Tin Huế", "body": "Lễ hội ở Huế thu hút du khách."},
+            {"id": "j2", "title": "Tin Đà Nẵng", "body": "Đà Nẵng đón khách quốc tế."}]
+    (docs / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [docs])
+    (docs / "b.txt").unlink()
+    (docs / "export.jsonl").write_text(json.dumps(rows[0], ensure_ascii=False), encoding="utf-8")
+    plain = index_paths(index_dir, [docs])
+    assert (plain.removed, plain.unchanged) == (0, 2) and "removed" not in plain.summary()
+    assert _ids(index_dir) == {"a", "b", "j1", "j2"}
+    pruned = index_paths(index_dir, [docs], prune=True)
+    assert (pruned.removed, pruned.unchanged, pruned.kept) == (2, 2, 0)
+    assert pruned.summary() == "0 indexed, 0 updated, 2 unchanged, 2 removed, 0 skipped"
+    assert _ids(index_dir) == {"a", "j1"}
+    assert _ids(index_dir, "thủ tướng") == set() and _ids(index_dir, "Đà Nẵng") == set()
+    assert _ids(index_dir, "Huế") == {"j1"}
+    again = index_paths(index_dir, [docs], prune=True)
+    assert (again.removed, again.unchanged) == (0, 2)
+
+
+def test_prune_keeps_what_it_cannot_see(tmp_path: Path) -> None:
+    """A file that became unreadable may be one of the articles the paths "no longer hold":
+    nothing indexed is lost to bad input. Nor is the index emptied by a path holding nothing."""
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    write_article(docs, "c.txt", "Tin thứ ba\nLễ hội ở Huế thu hút du khách.")
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [docs])
+    (docs / "b.txt").write_bytes(b"Tin kh\xe1c\n\xff\xfe broken")
+    (docs / "c.txt").unlink()
+    (docs / "notes.pdf").write_bytes(b"%PDF-1.4")  # never indexable: no reason to keep anything
+    kept = index_paths(index_dir, [docs], prune=True)
+    assert (kept.removed, kept.kept) == (0, 2) and "could not be read" in kept.kept_because
+    assert _ids(index_dir) == {"a", "b", "c"}
+    (docs / "b.txt").unlink()
+    pruned = index_paths(index_dir, [docs], prune=True)
+    assert (pruned.removed, pruned.kept) == (2, 0)
+    assert _ids(index_dir) == {"a"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = index_paths(index_dir, [empty], prune=True)
+    assert (nothing.removed, nothing.kept, nothing.kept_because) == (0, 1, "the paths hold no articles")
+    assert _ids(index_dir) == {"a"}
+
+
+def test_prune_with_worker_processes(tmp_path: Path, baomoi_path: Path) -> None:
+    """The multi-process writer removes as the in-process one does, in the same run as it adds."""
+    lines = []
+    with gzip.open(baomoi_path, "rt", encoding="utf-8") as f:
+        for line in f:
+            lines.append(line)
+            if len(lines) == 170:
+                break
+    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
+    first.write_text("".join(lines[:100]), encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    assert index_paths(index_dir, [first], procs=2).indexed == 100
+    later.write_text("".join(lines[50:170]), encoding="utf-8")  # 70 new ones: worker processes again
+    report = index_paths(index_dir, [later], procs=2, prune=True)
+    assert (report.indexed, report.unchanged, report.removed) == (70, 50, 50)
+    wanted = {json.loads(line)["id"] for line in lines[50:170]}
+    with Engine(index_dir) as engine:
+        assert engine.doc_count() == 120
+        found = engine.search(SearchRequest(query="", per_page=100)).hits + engine.search(SearchRequest(query="", per_page=100, page=2)).hits
+        assert {h.id for h in found} == wanted
+        gone = json.loads(lines[0])
+        assert gone["id"] not in {h.id for h in engine.search(SearchRequest(query=gone["title"], per_page=100)).hits}
+
+
 def test_duplicate_ids_in_one_run_are_skipped(tmp_path: Path) -> None:
     rows = [{"id": "x", "title": "Một", "body": "Hà Nội"}, {"id": "x", "title": "Hai", "body": "Huế"}]
     path = tmp_path / "d.jsonl.gz"

@@ -80,23 +80,28 @@ def healthz() -> Response:
 
 @bp.post("/api/admin/reindex")
 def reindex() -> Response:
-    """Re-index the configured corpus; needs `Authorization: Bearer <VNSEARCH_ADMIN_TOKEN>`."""
+    """Re-index the configured corpus; needs `Authorization: Bearer <VNSEARCH_ADMIN_TOKEN>`.
+    `?prune=1` also removes indexed articles the corpus no longer holds (`vnsearch index --prune`)."""
     token = settings()["ADMIN_TOKEN"]
     if not token:
         abort(403)
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     if not hmac.compare_digest(given.encode(), token.encode()):
         return error_response(401, "Cần mã truy cập hợp lệ (Authorization: Bearer ...).")
+    prune = request.args.get("prune", "0")
+    if prune not in ("0", "1", "true", "false"):
+        raise BadParameter("prune", "Tham số prune chỉ nhận 1 hoặc 0.")
     from whoosh.index import LockError
 
     from search.indexer import index_paths
     from search.writers import WorkerFailed
 
     try:
-        report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])])
+        report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])], prune=prune in ("1", "true"))
     except LockError:
         return error_response(409, "Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.", "index_busy")
     except WorkerFailed:  # nothing of the failed batch was committed; the index serves as before
         return error_response(503, "Cập nhật chỉ mục bị gián đoạn; hãy thử lại sau.", "index_interrupted")
     return jsonify(indexed=report.indexed, updated=report.updated, unchanged=report.unchanged,
+                   removed=report.removed, kept=report.kept, kept_because=report.kept_because or None,
                    skipped=[{"origin": s.origin, "reason": s.reason} for s in report.skipped])

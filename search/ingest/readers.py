@@ -29,6 +29,9 @@ class Skipped:
 
     origin: str
     reason: str
+    # Whether it may hold articles: a damaged file or line might be one already indexed, so a
+    # pruning run keeps what it cannot see (a .pdf never held any; a duplicate id was seen).
+    unread: bool = True
 
 
 ReadResult = RawArticle | Skipped
@@ -58,7 +61,7 @@ def read_file(path: Path, root: Path | None) -> Iterator[ReadResult]:
         article_id = path.relative_to(root).with_suffix("").as_posix() if root else path.stem
         yield read_text_article(path, article_id)
     else:
-        yield Skipped(str(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)")
+        yield Skipped(str(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)", unread=False)
 
 
 def _decode(data: bytes) -> str | None:
