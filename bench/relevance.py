@@ -204,7 +204,7 @@ def restored(targets: list[Target], suggestions: dict[str, str | None]) -> tuple
     exact = right = total = 0
     for t in targets:
         asked, gold = t.queries["unaccented"], t.queries["keyword"].split()
-        got = (suggestions.get(asked) or asked).split()
+        got = (suggestions.get(asked) or asked).lower().split()  # "Hà Nội" restores "hà nội"
         exact += got == gold
         right += sum(a == b for a, b in zip(got, gold)) if len(got) == len(gold) else 0
         total += len(gold)

@@ -244,7 +244,28 @@ def spelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 def test_did_you_mean_keeps_a_word_commoner_without_diacritics(spelling: Engine) -> None:
     assert spelling.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
     assert spelling.search(SearchRequest(query="nga")).suggestion is None  # Nga, not "ngã"
-    assert spelling.search(SearchRequest(query="eu nga dam phan")).suggestion == "eu nga đàm phán"
+    assert spelling.search(SearchRequest(query="eu nga dam phan")).suggestion == "EU Nga đàm phán"
+
+
+def test_did_you_mean_writes_capitals_as_the_hits_do(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The index is lowercase; the suggestion copies how the hits write each syllable inside a
+    sentence (capitalised, in capitals or not), where a sentence's first word says nothing, and
+    keeps a capital the user typed."""
+    engines = _engine_over(tmp_path_factory, "casing", {
+        "hn1.txt": "Giao thông ở thủ đô\nNgười dân Hà Nội đi làm sớm. UBND thành phố Hà Nội họp về giao thông.",
+        "hn2.txt": "Tin thủ đô\nThành phố Hà Nội lắp thêm đèn. Sở giao thông Hà Nội và UBND quận họp.",
+        "hn3.txt": "Thủ tướng dự họp\nThủ tướng chủ trì phiên họp. Thủ tướng yêu cầu thành phố khẩn trương.",
+    })
+    casing = next(engines)
+    try:
+        assert casing.search(SearchRequest(query="ubnd thanh pho ha noi")).suggestion == "UBND thành phố Hà Nội"
+        assert casing.search(SearchRequest(query="thu tuong chu tri")).suggestion == "thủ tướng chủ trì"  # sentence starts
+        assert casing.search(SearchRequest(query="Thu tuong chu tri")).suggestion == "Thủ tướng chủ trì"  # as typed
+        assert casing.search(SearchRequest(query="ha noi")).suggestion == "Hà Nội"
+        found = casing.search(SearchRequest(query="Hà Nội"))
+        assert {h.id for h in found.hits} == {"hn1", "hn2"}
+    finally:
+        engines.close()
 
 
 def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) -> None:
@@ -259,7 +280,7 @@ def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) ->
 
 def test_did_you_mean_keeps_every_word_typed(spelling: Engine) -> None:
     """Function words are left out of the ranking, not out of the suggestion."""
-    assert spelling.search(SearchRequest(query="nga va eu dam phan")).suggestion == "nga và eu đàm phán"
+    assert spelling.search(SearchRequest(query="nga va eu dam phan")).suggestion == "Nga và EU đàm phán"
 
 
 def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
@@ -267,7 +288,7 @@ def test_did_you_mean_never_corrects_an_entity_name(spelling: Engine) -> None:
     without diacritics, a name gets back the accented one that folds to it."""
     result = spelling.search(SearchRequest(query="Hy Lạp khoản nợ"))
     assert result.total < 3 and result.suggestion is None
-    assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu âu"
+    assert spelling.search(SearchRequest(query="nghi vien chau au")).suggestion == "nghị viện châu Âu"
 
 
 def test_an_unaccented_word_is_a_function_word_only_if_its_commonest_reading_is() -> None:
@@ -307,7 +328,7 @@ def test_did_you_mean_keeps_the_field_each_word_was_asked_in(spelling: Engine) -
 def test_did_you_mean_corrects_a_query_found_only_relaxed(spelling: Engine) -> None:
     """Articles with some of the words are no sign the others are spelt right."""
     result = spelling.search(SearchRequest(query="Nga Moskvaa"))
-    assert result.relaxed and result.total >= 3 and result.suggestion == "nga moskva"
+    assert result.relaxed and result.total >= 3 and result.suggestion == "Nga Moskva"
 
 
 def test_did_you_mean_corrects_at_most_a_few_words(spelling: Engine) -> None:

@@ -36,6 +36,8 @@ LONGEST_WORD = 30  # characters: nothing longer is a word worth correcting
 MAX_RUN = 4  # syllables in a row looked up in the hits
 RARE = 2  # documents: a syllable this rare may be a typo an article made too ("giaoo")...
 RARER = 50  # ...when one an edit away is this many times commoner
+MIN_CASED = 1  # occurrences inside a sentence before the hits' capitals are copied (most of them)
+SENTENCE_OPENERS = ".!?:;\"'“”‘’«»()[]-–—…\n"  # before a syllable that may be capitalised for its place
 MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
 # LONG_QUERY_SYLLABLES: a pasted paragraph of unknown words must not hold the engine for seconds
 
@@ -65,8 +67,56 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
     sizes = [len(text_units) for text_units in per_text]
-    words = _written(suggested, sizes, fields)
-    return None if words == _written(asked, sizes, fields) else words
+    if _written(suggested, sizes, fields) == _written(asked, sizes, fields):
+        return None
+    return _written(_cased(suggested, texts, context() if unaccented else ()), sizes, fields)
+
+
+def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) -> list[Syllables]:
+    """The suggestion with capitals where the language puts them ("ha noi" -> "Hà Nội", "eu" ->
+    "EU"): a syllable the user capitalised, or one the hits write capitalised or in capitals in
+    most of the places where they write it inside a sentence (a sentence's first word says
+    nothing). The index is lowercase; the hits' text is not."""
+    flat = [s for word in words for s in word]
+    written = [s for text in typed for s in SYLLABLE.findall(text)]
+    if len(written) == len(flat):  # syllable for syllable: "Moskvaa" corrected is still capitalised
+        capitalised = {i for i, s in enumerate(written) if s[0].isupper()}
+    else:
+        typed_caps = {fold(s.lower()) for s in written if s[0].isupper()}
+        capitalised = {i for i, s in enumerate(flat) if fold(s) in typed_caps}
+    wanted = set(flat)
+    shapes: dict[str, Counter[str]] = {}
+    for text in hits:
+        for match in SYLLABLE.finditer(text):
+            written = match.group()
+            syllable = normalize_token_tones(written.lower())
+            if syllable in wanted and not _starts_sentence(text, match.start()):
+                shapes.setdefault(syllable, Counter())[_shape(written)] += 1
+
+    def cased(i: int, s: str) -> str:
+        seen = shapes.get(s, Counter())
+        shape, count = seen.most_common(1)[0] if seen else ("lower", 0)
+        if sum(seen.values()) < MIN_CASED or count * 2 <= sum(seen.values()):
+            shape = "lower"
+        if shape == "lower" and i in capitalised:
+            shape = "title"
+        return {"lower": s, "title": s[:1].upper() + s[1:], "upper": s.upper()}[shape]
+    out, at = [], 0
+    for word in words:
+        out.append(tuple(cased(at + k, s) for k, s in enumerate(word)))
+        at += len(word)
+    return out
+
+
+def _shape(written: str) -> str:
+    if len(written) > 1 and written.isupper():
+        return "upper"
+    return "title" if written[0].isupper() else "lower"
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    before = text[max(0, at - 3):at].rstrip()
+    return not before or before[-1] in SENTENCE_OPENERS
 
 
 def _written(words: list[Syllables], sizes: list[int], fields: Sequence[str | None]) -> str:
