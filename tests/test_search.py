@@ -184,6 +184,29 @@ def test_or_and_not_operators(engine: Engine) -> None:
     assert "002_7b0dbcd924d0e013" not in set(ids(engine, "Nga NOT Naryshkin"))
 
 
+def test_negation_leaves_out_a_word_inside_a_name_or_compound(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """pyvi makes "Nguyễn Xuân Phúc" and "bóng đá" one word each: "-Phúc" and "-bóng" still leave
+    them out, because a negated word is looked for as syllables in a row, not as pyvi's word."""
+    engines = _engine_over(tmp_path_factory, "negation", {
+        "phuc.txt": "Thủ tướng Nguyễn Xuân Phúc thăm Hà Nội\nThủ tướng Nguyễn Xuân Phúc làm việc với lãnh đạo Hà Nội.",
+        "abe.txt": "Thủ tướng Nhật Bản thăm Hà Nội\nThủ tướng Shinzo Abe gặp lãnh đạo Hà Nội về hợp tác.",
+        "football.txt": "Hà Nội vô địch\nCâu lạc bộ bóng đá Hà Nội giành chức vô địch giải bóng đá quốc gia.",
+        "phu.txt": "Người dân Hà Nội\nNgười dân Hà Nội chúc phúc cho đôi vợ chồng trẻ.",
+    })
+    negation = next(engines)
+    try:
+        assert set(ids(negation, "thủ tướng")) == {"phuc", "abe"}
+        assert set(ids(negation, "thủ tướng -Phúc")) == {"abe"}
+        assert set(ids(negation, "thủ tướng NOT Phúc")) == {"abe"}
+        assert set(ids(negation, "hà nội -bóng")) == {"phuc", "abe", "phu"}
+        assert set(ids(negation, "hà nội -\"nguyễn xuân phúc\"")) == {"abe", "football", "phu"}
+        assert set(ids(negation, "hà nội -phuc")) == {"abe", "football"}  # unaccented: any accents
+        assert set(ids(negation, "hà nội -Phúc")) == {"abe", "football"}
+        assert set(ids(negation, "hà nội -\"lãnh đạo\"")) == {"football", "phu"}
+    finally:
+        engines.close()
+
+
 def test_title_field_and_prefix(engine: Engine) -> None:
     assert ids(engine, "title:Ukraine") == ["001_4ce8738a79631aa8"]
     assert len(ids(engine, "đàm*")) >= 4

@@ -165,6 +165,21 @@ def _short_name(unit: Unit, fields: tuple[str, ...], name: str) -> wq.Query:
     return wq.Require(word, wq.Term("country", unit.country)) if unit.country else word
 
 
+def unit_excluded(unit: Unit, syl_fields: tuple[str, ...]) -> wq.Query:
+    """Articles holding the unit (any of an entity's names), its syllables in a row: with the
+    accents typed, or any accents when typed without."""
+    ways: list[wq.Query] = []
+    for name in unit.names:
+        sylls = list(name) if has_diacritics("".join(name)) else [fold(s) for s in name]
+        if len(unit.names) > 1 and len(name) == 1 and unit.country:  # "-Anh": Britain, not every "anh"
+            ways.append(wq.Require(_across(syl_fields, lambda f: wq.Term(f, sylls[0])), wq.Term("country", unit.country)))
+        elif len(sylls) == 1:
+            ways.append(_across(syl_fields, lambda f: wq.Term(f, sylls[0])))
+        else:
+            ways.append(_across(syl_fields, lambda f: wq.Phrase(f, sylls)))
+    return ways[0] if len(ways) == 1 else wq.Or(ways)
+
+
 def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Query:
     """A word of a long query (a pasted paragraph): the whole word only, in either accent form.
 
@@ -287,9 +302,18 @@ class _Builder:
         if isinstance(clause, AnyOf):
             parts = [q for c in clause.clauses for q in self.clause(c, many)]
             return [wq.Or(parts)] if parts else []
-            # A negated clause must not add highlight terms or units: build it with a throwaway builder.
-        parts = _Builder(self.vocab).clause(clause.clause, many=True)
+        parts = self.excluded(clause.clause)
         return [wq.Not(wq.Or(parts))] if parts else []
+
+    def excluded(self, clause: Clause) -> list[wq.Query]:
+        """What a negated clause leaves out: its words wherever their syllables stand in a row,
+        whatever pyvi made of them, so "-Phúc" leaves out "Nguyễn Xuân Phúc" (one word in the
+        index) and "-bóng" "bóng đá". Built with a throwaway builder: it adds no highlight
+        terms, units or bonus."""
+        if not isinstance(clause, Text):
+            return _Builder(self.vocab).clause(clause, many=True)
+        fields = tuple(FIELD_OF_SYLLABLES[f] for f in _fields(clause.field))
+        return [unit_excluded(u, fields) for u in units_for_text(clause.text, self.vocab)]
 
 
 def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
