@@ -153,6 +153,7 @@ class Engine:
         with self._lock:
             searcher = self.searcher()
             vocab = self.vocabulary()
+            request = facet_mod.resolved(request, self.arrays())
             _, parsed, built = self._build(request.query)
             query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
             page = self._run(searcher, query, matching, request, built)

@@ -9,7 +9,7 @@ import datetime as dt
 import heapq
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -17,9 +17,11 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
+from search.analysis import fold
 from search.docarrays import DocArrays, Keyed, MultiKeyed
-from search.metadata import country_name
+from search.metadata import country_name, names_filed_together
 from search.models import FacetValue, SearchRequest
+from search.query.aliases import country_of
 from search.schema import UNDATED
 
 FACET_NAMES = ("country", "official", "source", "date")
@@ -126,6 +128,42 @@ def date_range(request: SearchRequest) -> tuple[str, str] | None:
     low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
     high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
     return low, high
+
+
+def resolved(request: SearchRequest, arrays: DocArrays) -> SearchRequest:
+    """The request with each filter value as the index files it: a country by its code or any
+    of its names ("Nga", "Hoa Kỳ"), an official or a source whatever the case and accents typed
+    ("nguyễn xuân phúc", "vov"), a curated official by any of their names ("Sergey Lavrov" is
+    filed as "Sergei Lavrov"). A value the index does not hold stays as given (it finds nothing,
+    and the page shows it selected, with 0)."""
+    def known(name: str, wanted: tuple[str, ...], spell: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+        by_key = _by_key(arrays, name)
+        out: dict[str, None] = {}
+        for value in wanted:
+            found = [v for form in spell(value) for v in by_key.get(_key(form), ())]
+            out.update(dict.fromkeys(found or [value]))
+        return tuple(out)
+
+    countries = known("country", request.countries, lambda v: (v, *filter(None, [country_of(tuple(v.lower().split()))])))
+    return replace(request, countries=countries,
+                   officials=known("official", request.officials, names_filed_together),
+                   sources=known("source", request.sources, lambda v: (v,)))
+
+
+def _key(value: str) -> str:
+    return " ".join(fold(value.lower()).split())
+
+
+def _by_key(arrays: DocArrays, name: str) -> dict[str, tuple[str, ...]]:
+    """A facet's values by their case- and accent-blind key, once per generation's arrays."""
+    cache = arrays.__dict__.setdefault("_facet_keys", {})
+    if name not in cache:
+        by_key: dict[str, list[str]] = {}
+        for value in SPECS[name].arrays(arrays).values:
+            if value:
+                by_key.setdefault(_key(value), []).append(value)
+        cache[name] = {k: tuple(v) for k, v in by_key.items()}
+    return cache[name]
 
 
 def selections(request: SearchRequest) -> dict[str, tuple[str, ...]]:

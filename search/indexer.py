@@ -26,7 +26,7 @@ from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
 from search.index_store import add_missing_fields, create_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, read_paths
-from search.metadata import extract
+from search.metadata import extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
 from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED
@@ -99,9 +99,9 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
         "dated": "1" if full else "0",
         "source": article.source or "",
         "country": ",".join(c.code for c in article.countries),
-        "official": ",".join(o.name.replace(",", " ") for o in article.officials),
+        "official": ",".join(facet_name(o).replace(",", " ") for o in article.officials),
         "country_list": "\t".join(c.code for c in article.countries),
-        "official_list": "\t".join(o.name for o in article.officials),
+        "official_list": "\t".join(dict.fromkeys(facet_name(o) for o in article.officials)),
     }
 
 

@@ -17,7 +17,7 @@ from search.analysis.names import NameMarksTokenizer
 
 # Bump when analysis, extraction or the schema change in a way that needs re-indexing:
 # it is part of each article's checksum, so a plain re-run re-indexes everything.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"  # 2: a curated official is filed under one name (metadata.facet_name)
 
 TITLE_BOOST = 2.5
 

@@ -54,8 +54,12 @@ def test_country_facet_counts_and_filtering(client: FlaskClient) -> None:
 
 
 def test_official_filter_and_facet(client: FlaskClient) -> None:
+    # one article writes "Sergey Lavrov", another "Sergei Lavrov": one person, one facet value
     data = get(client, "/api/search?q=&official=Sergei Lavrov")
-    assert [h["id"] for h in data["hits"]] == ["001_4ce8738a79631aa8"]
+    assert {h["id"] for h in data["hits"]} == {"000_f5e902574d4b46d6", "001_4ce8738a79631aa8"}
+    assert get(client, "/api/search?q=&official=sergey lavrov")["total"] == 2
+    lavrov = [v for v in data["facets"]["official"] if "Lavrov" in v["value"]]
+    assert [(v["value"], v["count"], v["selected"]) for v in lavrov] == [("Sergei Lavrov", 2, True)]
 
 
 @pytest.mark.parametrize(

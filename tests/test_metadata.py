@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from search.metadata import country_name, extract, name_variants
+from search.metadata import country_name, extract, facet_name, name_variants, names_filed_together
 from search.models import ArticleDate, RawArticle
 
 ARCHIVE = Path(__file__).resolve().parent.parent / "corpus"  # the five sample articles, unchanged
@@ -221,6 +221,29 @@ def test_curated_leaders_without_title() -> None:
     found = officials("Ông Putin và ông Tập đã điện đàm. Trump chỉ trích Zelensky.")
     assert set(found) == {"Putin", "Tập", "Trump", "Zelensky"}
     assert officials("Tập trung vào kinh tế là ưu tiên của chính phủ.") == {}
+
+
+def test_names_with_initials_particles_and_places_that_look_like_names() -> None:
+    """Real sentences of the 2017 corpus, where the name was cut short or a place was read as one."""
+    body = ("Robart được bổ nhiệm dưới thời Tổng thống George W. Bush năm 2004. "
+            "Tổng thống Syria Bashar al-Assad đã thể hiện sự lạc quan. "
+            "Tư lệnh Bộ chỉ huy Thái Bình Dương của Mỹ, Đô đốc Harry Harris, đã nêu ý kiến. "
+            "Theo Thủ tướng, riêng Tập đoàn Thủy sản Minh Phú đã đặt mục tiêu.")
+    assert set(officials(body)) == {"George W. Bush", "Bashar al-Assad", "Harry Harris"}
+    assert "Putin V" not in officials("Ông Trump nói với Putin V. Sau đó.")  # no name after the initial
+
+
+def test_a_curated_official_is_filed_under_one_name() -> None:
+    """Articles spell Lavrov "Sergei" or "Sergey": the facet files both under the curated full
+    form, while each article's own spelling stays its official's name."""
+    sergey = extract(article("Ngoại trưởng Nga Sergey Lavrov phát biểu tại Moskva.")).officials[0]
+    kim = extract(article("Nhà lãnh đạo Triều Tiên Kim Jong Un thị sát.")).officials[0]
+    other = extract(article("Bộ trưởng Quốc phòng Mỹ Jim Mattis tới Seoul.")).officials[0]
+    assert (sergey.name, facet_name(sergey)) == ("Sergey Lavrov", "Sergei Lavrov")
+    assert facet_name(kim) == "Kim Jong-un"
+    assert facet_name(other) == other.name == "Jim Mattis"
+    assert set(names_filed_together("sergey lavrov")) >= {"Sergei Lavrov", "Sergey Lavrov"}
+    assert names_filed_together("Jim Mattis") == ("Jim Mattis",)
 
 
 def test_journalists_experts_and_business_people_are_not_officials() -> None:

@@ -207,6 +207,30 @@ def test_negation_leaves_out_a_word_inside_a_name_or_compound(tmp_path_factory: 
         engines.close()
 
 
+def test_filters_take_values_as_people_type_them(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A filter value in any case or accents, a country by name, a curated official by any
+    spelling: each is the value the index files (so its facet entry shows as selected)."""
+    engines = _engine_over(tmp_path_factory, "filters", {
+        "a.md": "---\nsource: VnExpress\n---\nNga và Mỹ\nNgoại trưởng Nga Sergey Lavrov gặp Thủ tướng Nguyễn Xuân Phúc tại Hà Nội.",
+        "b.md": "---\nsource: VnExpress\n---\nTin Nga\nBộ trưởng Ngoại giao Nga Sergei Lavrov phát biểu tại Moskva.",
+        "c.md": "---\nsource: Tuổi Trẻ\n---\nTin Nhật\nThủ tướng Nhật Bản Shinzo Abe thăm Việt Nam.",
+    })
+    filters = next(engines)
+    try:
+        lavrov = filters.search(SearchRequest(officials=("sergey lavrov",)))
+        assert {h.id for h in lavrov.hits} == {"a", "b"} and lavrov.request.officials == ("Sergei Lavrov",)
+        chosen = [v for v in lavrov.facets["official"] if v.selected]
+        assert [(v.value, v.count) for v in chosen] == [("Sergei Lavrov", 2)]
+        assert {h.id for h in filters.search(SearchRequest(officials=("nguyen xuan phuc",))).hits} == {"a"}
+        assert {h.id for h in filters.search(SearchRequest(sources=("vnexpress",))).hits} == {"a", "b"}
+        assert {h.id for h in filters.search(SearchRequest(sources=("tuoi tre",))).hits} == {"c"}
+        assert {h.id for h in filters.search(SearchRequest(countries=("NHẬT BẢN",))).hits} == {"c"}
+        unknown = filters.search(SearchRequest(countries=("XX",), sources=("Không có",)))
+        assert unknown.total == 0 and unknown.request.countries == ("XX",) and unknown.request.sources == ("Không có",)
+    finally:
+        engines.close()
+
+
 def test_title_field_and_prefix(engine: Engine) -> None:
     assert ids(engine, "title:Ukraine") == ["001_4ce8738a79631aa8"]
     assert len(ids(engine, "đàm*")) >= 4

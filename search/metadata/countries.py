@@ -51,7 +51,7 @@ class Mention:
     code: str
     start: int
     end: int
-    kind: str  # "country", "capital", "org" or "place" (a place that is not a state)
+    kind: str  # "country", "capital", "org", "place" (a place that is not a state) or "lookalike" (code "")
     text: str
 
 
@@ -128,7 +128,8 @@ def find_mentions(text: str) -> list[Mention]:
 
 def scan(text: str) -> list[tuple[Mention, bool]]:
     """Every lexicon match with whether it names the place; rejected capitals and
-    organisations ("Điện Kremlin Dmitry Peskov") still mark words that are not a person."""
+    organisations ("Điện Kremlin Dmitry Peskov") and look-alikes (never accepted) still mark
+    words that are not a person."""
     lexicon = _lexicon()
     tokens = _tokens(text)
     raw: list[tuple[int, int, _Entry]] = []  # (first token, last token, entry)
@@ -144,10 +145,9 @@ def scan(text: str) -> list[tuple[Mention, bool]]:
     starts = {first for first, _, entry in raw if entry.code is not None}
     mentions = []
     for position, (first, last, entry) in enumerate(raw):
-        if entry.code is None:
-            continue
-        accepted = _accept(text, tokens, first, last, entry, starts, raw, position)
-        mention = Mention(entry.code, tokens[first].start, tokens[last].end, entry.kind,
+        accepted = entry.code is not None and _accept(text, tokens, first, last, entry, starts, raw, position)
+        # a look-alike ("Thái Bình Dương", "Mỹ phẩm") names no country, but no person either
+        mention = Mention(entry.code or "", tokens[first].start, tokens[last].end, entry.kind,
                           text[tokens[first].start:tokens[last].end])
         mentions.append((mention, accepted))
     return mentions

@@ -27,7 +27,8 @@ def extract(raw: RawArticle) -> Article:
     mentions = [m for m, accepted in scanned if accepted and m.kind != "place"]
     # Places and organisations are never part of a person's name, even where they do not
     # count as the state ("Điện Kremlin Dmitry Peskov", "Tỉnh ủy Hồ Bắc").
-    not_names = [m for m, accepted in scanned if m.kind in ("capital", "org", "place") and not (accepted and m.kind != "place")]
+    not_names = [m for m, accepted in scanned
+                 if m.kind in ("capital", "org", "place", "lookalike") and not (accepted and m.kind != "place")]
     found_countries = tuple(Country(c, n) for c, n in _countries(mentions))
     officials = find_officials(prepared, mentions, not_names)
     return Article(

@@ -124,6 +124,8 @@ def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Menti
     for run in runs:
         if not _is_person_name(run):
             continue
+        if len(run.words) == 1 and is_vietnamese_syllable(run.words[0]) and not run.honorific and not _curated(run, text):
+            continue  # "Thủ tướng, riêng Tập đoàn ...": a curated short form that is a word here
         found = _titled(text, tokens, run, names, mentions, blocked) or _curated(run, text)
         if found is None:
             continue
@@ -157,11 +159,17 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
         start = index
         words = [tokens[index].text]
         index += 1
-        while index < len(tokens) and text[tokens[index - 1].end:tokens[index].start] == " ":
+        while index < len(tokens):
+            if _initial_dot(text, tokens, index, words, blocked):  # "George W. Bush"
+                words[-1] += "."
+                index += 1
+                continue
+            if text[tokens[index - 1].end:tokens[index].start] != " ":
+                break
             token = tokens[index]
             if token.text in ("Ông", "Bà"):
                 break  # "Reuters Ông Yoon Young-chan": a new name starts here
-            if _can_open(token, index, blocked):
+            if _can_open(token, index, blocked) or _particle_joined(token.text):  # "Bashar al-Assad"
                 words.append(token.text)
             elif token.text in _PARTICLES and index + 1 < len(tokens) and _can_open(tokens[index + 1], index + 1, blocked):
                 words.append(token.text)
@@ -170,6 +178,21 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
             index += 1
         runs.append(_vietnamese_name_tail(_strip_honorific(text, tokens, _Run(words, start, index))))
     return [run for run in runs if run.words]
+
+
+def _initial_dot(text: str, tokens: list[Token], index: int, words: list[str], blocked: set[int]) -> bool:
+    """A middle initial's full stop, with more of the name after it: "George W. Bush",
+    "John F. Kennedy" (a name ending in an initial, "ông Trump nói với Putin V.", is not one)."""
+    return (len(words) > 1 and len(words[-1]) == 1 and words[-1].isupper() and tokens[index].text == "."
+            and text[tokens[index - 1].end:tokens[index].start] == ""
+            and index + 1 < len(tokens) and text[tokens[index].end:tokens[index + 1].start] == " "
+            and _can_open(tokens[index + 1], index + 1, blocked))
+
+
+def _particle_joined(word: str) -> bool:
+    """"al-Assad", "el-Sisi", "bin-Salman": a lowercase particle tied to the name after it."""
+    particle, dash, rest = word.partition("-")
+    return bool(dash) and particle in _PARTICLES and is_capitalised(rest)
 
 
 def _vietnamese_name_tail(run: _Run) -> _Run:
@@ -362,6 +385,23 @@ def _country_between(tokens: list[Token], start: int, end: int, mentions: list[M
 def _role_text(text: str, tokens: list[Token], start: int, end: int) -> str:
     role = text[tokens[start].start:tokens[end].end]
     return role[:1].upper() + role[1:]
+
+
+def facet_name(official: Official) -> str:
+    """The name an official is filed under in the facet: a curated person's full form whatever
+    the article's spelling ("Sergey Lavrov" is filed as "Sergei Lavrov", "Kim Jong Un" as "Kim
+    Jong-un"), so one person is one facet value; else the article's own most complete form."""
+    for form in (official.name, *official.aliases):
+        entry = _curated_index().get(fold(form))
+        if entry is not None:
+            return entry.names[0]
+    return official.name
+
+
+def names_filed_together(name: str) -> tuple[str, ...]:
+    """Every name a filter on `name` stands for: a curated person's forms, else the name."""
+    entry = _curated_index().get(fold(name))
+    return entry.names if entry is not None else (name,)
 
 
 def _curated(run: _Run, text: str) -> tuple[str | None, str | None, OfficialEntry | None] | None:
