@@ -39,6 +39,23 @@ def test_queries_without_diacritics_find_the_same_articles(engine: Engine, bare:
     assert without[0] in with_marks[:2]
 
 
+@pytest.mark.parametrize("pasted", ["đàm ph\u00adán bí mật", "đàm ph\u200dán bí m\u2060ật", "\ufeffđàm phán bí mật",
+                                    "ｄàm phán bí mật", "đàm\u3000phán bí mật"])
+def test_invisible_and_fullwidth_characters_in_a_query_are_the_letters_they_hide(engine: Engine, pasted: str) -> None:
+    """Soft hyphens and zero-width joiners pasted from web pages, an East Asian keyboard's
+    fullwidth letters: the same query as typed plainly."""
+    assert ids(engine, pasted) == ids(engine, "đàm phán bí mật")
+
+
+def test_a_soft_hyphen_inside_an_article_word_does_not_split_it(tmp_path_factory: pytest.TempPathFactory) -> None:
+    engines = _engine_over(tmp_path_factory, "shy", {"shy.txt": "Tin thủ đô\nNgười dân Hà N\u00adội đi làm sớm."})
+    shy = next(engines)
+    try:
+        assert ids(shy, '"hà nội"') == ["shy"]
+    finally:
+        engines.close()
+
+
 def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:
     nfd = unicodedata.normalize("NFD", "đàm phán bí mật")
     assert ids(engine, nfd) == ids(engine, "đàm phán bí mật")

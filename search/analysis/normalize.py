@@ -142,8 +142,18 @@ def folded_view(text: str) -> str:
     return _LOOKUP[codes].tobytes().decode("utf-32-le")
 
 
+# Characters pasted inside words that never separate them: soft hyphen, zero-width (non-)joiner,
+# word joiner, BOM. Article text loses them the same way (metadata.text.clean_input). A zero-width
+# space stays a separator: it is as often typed between words as inside one.
+_INVISIBLE_IN_WORDS = dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"))
+# Fullwidth ASCII (an East Asian keyboard's "ｈà ｎội") is the ASCII it looks like.
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def normalize_query(text: str) -> str:
-    """What a query goes through before parsing: NFC, canonical tones, whitespace collapsed."""
+    """What a query goes through before parsing: invisible and fullwidth characters as the
+    letters they hide, NFC, canonical tones, whitespace collapsed."""
+    text = text.translate(_INVISIBLE_IN_WORDS).translate(_FULLWIDTH)
     # NFC again after moving tones: a stray combining mark after a syllable can compose with
     # the letter the tone just left (found by the property tests).
     return " ".join(unicodedata.normalize("NFC", normalize_tones(to_nfc(text))).split())

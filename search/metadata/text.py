@@ -7,7 +7,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 # Control characters other than newline and tab break line-based rules and never carry meaning.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+# Nor do the invisible characters pasted inside words (soft hyphen, zero-width ones, BOM).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
 
 # A word is letters joined by inner hyphens or apostrophes ("Jean-Pierre", "O'Brien",
