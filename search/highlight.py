@@ -16,10 +16,13 @@ from typing import Any, NamedTuple
 
 from whoosh.highlight import SCORE, BasicFragmentScorer, HtmlFormatter, PinpointFragmenter, top_fragments
 
-from search.analysis import fold, folded_view
-from search.analysis.normalize import normalize_token_tones
+from search.analysis import fold, folded_view, has_diacritics
+from search.analysis.normalize import SYLLABLE, normalize_token_tones
+from search.metadata.countries import reads_as_country
+from search.query.stopwords import STOPWORDS
 
 SURROUND = 70
+CONTEXT = 80  # characters either side of a one-syllable name that its reading depends on
 
 
 class MarkFormatter(HtmlFormatter):
@@ -57,22 +60,57 @@ def sequence_pattern(sequences: frozenset[tuple[str, ...]], prefixes: frozenset[
 def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset(),  # type: ignore[assignment]
                   names: set[str] = frozenset()) -> list[Match]:  # type: ignore[assignment]
     """Each occurrence of a query sequence in the text, and of a one-syllable name (`names`,
-    lowercase) where the text writes it as that name: capitalised, with its accents ("Anh" is
-    Britain in "nước Anh", not in "anh ấy"; "Hàn" is Korea, not the "hàn" of "hàn gắn")."""
-    folded = frozenset(tuple(fold(s).lower() for s in seq) for seq in sequences)
+    lowercase) where the text writes it as that name.
+
+    A sequence is lowercase syllables as the user typed them. It is marked where the text agrees
+    with its accents (or writes no accents); where the text never does, folded occurrences are
+    marked instead, as the match came through folding ("đường" found "dương"), so "hà nội" marks
+    "Hà Nội" and not the "hạ", "nối" of the same article. A one-syllable name is marked where the
+    country extractor reads it as the country ("Trung" in "Mỹ - Trung", not in "Trung ương";
+    "Anh" in "nước Anh", not in "anh ấy")."""
+    typed: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for seq in sequences:
+        seq = tuple(normalize_token_tones(s.lower()) for s in seq)
+        typed.setdefault(tuple(fold(s) for s in seq), []).append(seq)
     written: dict[str, set[str]] = {}
     for name in names:
-        if (fold(name),) not in folded:  # asked as a plain word too: marked as one
+        if (fold(name),) not in typed:  # asked as a plain word too: marked as one
             written.setdefault(fold(name), set()).add(normalize_token_tones(name))
-    pattern = sequence_pattern(folded | {(f,) for f in written}, frozenset(fold(p).lower() for p in prefixes))
+    pattern = sequence_pattern(frozenset(typed) | {(f,) for f in written}, frozenset(fold(p).lower() for p in prefixes))
     if pattern is None:
         return []
-    return [Match(m.start(), m.end(), m.group()) for m in pattern.finditer(folded_view(text))
-            if m.group() not in written or _written_as(text, m.start(), m.end(), written[m.group()])]
+    agreeing: dict[tuple[str, ...], list[Match]] = {}
+    folded_only: dict[tuple[str, ...], list[Match]] = {}
+    other: list[Match] = []
+    for m in pattern.finditer(folded_view(text)):
+        match = Match(m.start(), m.end(), m.group())
+        if m.group() in written:
+            if _names_country(text, m.start(), m.end(), written[m.group()]):
+                other.append(match)
+            continue
+        key = tuple(SYLLABLE.findall(m.group()))
+        if key not in typed:  # a prefix's match
+            other.append(match)
+            continue
+        seen = [normalize_token_tones(s.lower()) for s in SYLLABLE.findall(text, m.start(), m.end())]
+        # as typed; any accents where none was typed ("ha noi"); or written bare ("Ha Noi")
+        bare = not any(map(has_diacritics, seen))
+        agrees = bare or any(not any(map(has_diacritics, seq)) or list(seq) == seen for seq in typed[key])
+        (agreeing if agrees else folded_only).setdefault(key, []).append(match)
+    for key, matches in folded_only.items():
+        if key not in agreeing:
+            other += matches
+    return sorted(other + [m for matches in agreeing.values() for m in matches])
 
 
-def _written_as(text: str, start: int, end: int, names: set[str]) -> bool:
-    return text[start].isupper() and normalize_token_tones(text[start:end].lower()) in names
+def _names_country(text: str, start: int, end: int, names: set[str]) -> bool:
+    """Whether a one-syllable name's occurrence is the country, as the facet's extractor reads
+    it (search/metadata/countries.py), on the sentence around it: capitalised, with its accents,
+    and not a look-alike, a person's name or part of another word."""
+    if not (text[start].isupper() and normalize_token_tones(text[start:end].lower()) in names):
+        return False
+    left = max(0, start - CONTEXT)
+    return reads_as_country(text[left:end + CONTEXT], start - left, end - left)
 
 
 def snippet(
@@ -89,9 +127,12 @@ def snippet(
     the single syllables are marked instead, so the snippet still shows why it matched.
     """
     tokens = marked_tokens(text, sequences, prefixes, names)
-    if not tokens:  # a short name's syllable ("anh" of "vương quốc anh") is marked only as the name
-        short = {(fold(n),) for n in names}
-        tokens = marked_tokens(text, {(s,) for seq in sequences for s in seq} - short, prefixes, names)
+    # a short name's syllable ("anh" of "vương quốc anh") is marked only as the name, and a function
+    # word ("và" of "Vương quốc Liên hiệp Anh và Bắc Ireland") not on its own
+    if not tokens:
+        short = {fold(n) for n in names}
+        singles = {(s,) for seq in sequences for s in seq if fold(s) not in short and s not in STOPWORDS}
+        tokens = marked_tokens(text, singles, prefixes, names)
     if tokens:
         fragmenter = PinpointFragmenter(maxchars=maxchars, surround=SURROUND, autotrim=True, charlimit=None)
         best = top_fragments(list(fragmenter.fragment_matches(text, tokens)), top, BasicFragmentScorer(), SCORE, minscore=1)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from search.engine import Engine
+from search.highlight import snippet
 from search.indexer import index_paths
 from search.models import SearchRequest
 from tests.conftest import SECRET_TALKS, write_article
@@ -184,6 +185,28 @@ def test_a_one_syllable_name_is_marked_only_where_written_as_the_name(short_name
     korea = short_names.search(SearchRequest(query="han quoc")).hits[0]
     assert korea.title_html == "Thương mại Mỹ - <mark>Hàn</mark>"
     assert short_names.highlight_text("Hai bên hàn gắn, Mỹ - Hàn ký kết", "Hàn Quốc") == "Hai bên hàn gắn, Mỹ - <mark>Hàn</mark> ký kết"
+
+
+def test_marks_follow_the_accents_typed_and_the_country_facet(short_names: Engine) -> None:
+    """A mark says why an article matched: "hà nội" marks "Hà Nội", not the "hạ" and "nối" of the
+    same article (they matched only folded); folded readings are marked where the article holds
+    nothing as typed (a plain "dương" for "đường"), or writes no accents at all. A short name is
+    marked where the country extractor reads the country: not the "Trung" of "Trung ương"."""
+    mark = short_names.highlight_text
+    text = "Giá vàng hạ nhiệt. Người dân Hà Nội nối dài hàng."
+    assert mark(text, "hà nội") == "Giá vàng hạ nhiệt. Người dân <mark>Hà Nội</mark> nối dài hàng."
+    # a snippet falls back to single syllables; folded ones only where none is as typed
+    folded = snippet("Giá vàng hạ nhiệt, nối dài.", {("hà", "nội")})
+    assert "<mark>hạ</mark> nhiệt, <mark>nối</mark>" in folded
+    some = snippet("Giá vàng hạ nhiệt ở Hà Tĩnh, nối dài.", {("hà", "nội")})
+    assert "<mark>Hà</mark> Tĩnh, <mark>nối</mark>" in some and "<mark>hạ" not in some
+    assert mark("Tin tu Ha Noi va Hà Nội.", "hà nội") == "Tin tu <mark>Ha Noi</mark> va <mark>Hà Nội</mark>."
+    assert mark("Việt năm nay, Việt Nam", "Việt Nam") == "Việt năm nay, <mark>Việt Nam</mark>"
+    assert mark("Đại dương xanh", "đường") == "Đại <mark>dương</mark> xanh"
+    assert mark("Con đường ra đại dương", "đường") == "Con <mark>đường</mark> ra đại dương"
+    assert mark("Con đường ra đại dương", "duong") == "Con <mark>đường</mark> ra đại <mark>dương</mark>"
+    party = "Ban Chấp hành Trung ương Đảng họp. Quan hệ Mỹ - Trung và Trung Quốc."
+    assert mark(party, "Trung Quốc") == "Ban Chấp hành Trung ương Đảng họp. Quan hệ Mỹ - <mark>Trung</mark> và <mark>Trung Quốc</mark>."
 
 
 # -- query language ------------------------------------------------------------------------

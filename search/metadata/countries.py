@@ -126,7 +126,14 @@ def find_mentions(text: str) -> list[Mention]:
     return [mention for mention, accepted in scan(text) if accepted]
 
 
-def scan(text: str) -> list[tuple[Mention, bool]]:
+def reads_as_country(text: str, start: int, end: int) -> bool:
+    """Whether the one-syllable name at text[start:end] is the country, as the facet reads it,
+    except that a sentence's first word counts too ("Anh và Việt Nam ký ..."): the facet leaves
+    that pronoun-or-country out, a highlighter need not (search/highlight.py)."""
+    return any(m.start == start and m.end == end for m, accepted in scan(text, initial_ok=True) if accepted)
+
+
+def scan(text: str, initial_ok: bool = False) -> list[tuple[Mention, bool]]:
     """Every lexicon match with whether it names the place; rejected capitals and
     organisations ("Điện Kremlin Dmitry Peskov") and look-alikes (never accepted) still mark
     words that are not a person."""
@@ -145,7 +152,7 @@ def scan(text: str) -> list[tuple[Mention, bool]]:
     starts = {first for first, _, entry in raw if entry.code is not None}
     mentions = []
     for position, (first, last, entry) in enumerate(raw):
-        accepted = entry.code is not None and _accept(text, tokens, first, last, entry, starts, raw, position)
+        accepted = entry.code is not None and _accept(text, tokens, first, last, entry, starts, raw, position, initial_ok)
         # a look-alike ("Thái Bình Dương", "Mỹ phẩm") names no country, but no person either
         mention = Mention(entry.code or "", tokens[first].start, tokens[last].end, entry.kind,
                           text[tokens[first].start:tokens[last].end])
@@ -165,13 +172,13 @@ def _longest_at(text: str, tokens: list[_Tok], index: int, lexicon: _Lexicon) ->
 
 
 def _accept(text: str, tokens: list[_Tok], first: int, last: int, entry: _Entry,
-            starts: set[int], raw: list[tuple[int, int, _Entry]], position: int) -> bool:
+            starts: set[int], raw: list[tuple[int, int, _Entry]], position: int, initial_ok: bool = False) -> bool:
     if entry.dash_only:
         return _dash_joined(text, tokens, raw, position)
     if entry.kind == "capital":
         return _capital_means_state(text, tokens, first, last)
     if entry.kind == "country" and first == last:
-        return _one_word_is_country(text, tokens, first, starts)
+        return _one_word_is_country(text, tokens, first, starts, initial_ok)
     return True
 
 
@@ -224,7 +231,7 @@ def _name_run_after(text: str, tokens: list[_Tok], index: int, starts: set[int])
         index += 1
 
 
-def _one_word_is_country(text: str, tokens: list[_Tok], index: int, starts: set[int]) -> bool:
+def _one_word_is_country(text: str, tokens: list[_Tok], index: int, starts: set[int], initial_ok: bool = False) -> bool:
     word = tokens[index].text
     vietnamese = is_vietnamese_syllable(word)
     before = _word_before(text, tokens, index)
@@ -242,7 +249,7 @@ def _one_word_is_country(text: str, tokens: list[_Tok], index: int, starts: set[
             return False  # "Mỹ Tâm", "Đức Phúc", "Anh Tuấn"
         if not vietnamese and (before is None or is_capitalised(before.text)):
             return False  # "Jordan Henderson"
-    if initial and word in _SENTENCE_WORDS:
+    if initial and word in _SENTENCE_WORDS and not initial_ok:
         after = text[tokens[index].end:tokens[index].end + 2]
         return not after[:1].isspace() or not after[1:2].isalpha()
     return True

@@ -48,7 +48,7 @@ class BuiltQuery:
     relaxed_query: wq.Query | None = None  # any unit may be missing
     relaxed_matching: wq.Query | None = None
     units: list[Unit] = field(default_factory=list)
-    highlight: set[tuple[str, ...]] = field(default_factory=set)  # folded syllable sequences to mark
+    highlight: set[tuple[str, ...]] = field(default_factory=set)  # syllable sequences to mark, as typed (lowercase)
     names: set[str] = field(default_factory=set)  # one-syllable names, marked where written as names
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
     texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
@@ -246,11 +246,14 @@ class _Builder:
         self.texts: list[str] = []
 
     def mark(self, unit: Unit) -> None:
-        for name in unit.names:
+        accented = {tuple(fold(s) for s in n) for n in unit.names if has_diacritics("".join(n))}
+        for i, name in enumerate(unit.names):
             if len(unit.names) > 1 and len(name) == 1:  # "Anh" the country, not every "anh"
                 self.names.add(name[0])
+            elif i and not has_diacritics("".join(name)) and name in accented:
+                continue  # the alias "Viet Nam" of "Việt Nam": marked bare would mark "Việt năm" too
             else:
-                self.highlight.add(tuple(fold(s) for s in name))
+                self.highlight.add(tuple(name))
 
     def text(self, clause: Text, many: bool) -> list[wq.Query]:
         self.texts.append(clause.text)
@@ -275,7 +278,7 @@ class _Builder:
         sylls = [s for s in sylls if s]
         if not sylls:
             return None
-        self.highlight.add(tuple(fold(s) for s in sylls))
+        self.highlight.add(tuple(sylls))
         self.units.append(Unit((tuple(sylls),)))
         if not has_diacritics("".join(sylls)):
             sylls = [fold(s) for s in sylls]
