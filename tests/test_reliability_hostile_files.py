@@ -9,8 +9,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import random
+import shutil
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -78,6 +81,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], d
     fill(root / "lon-50mb.txt", 50 * MB)
     bad["lon-50mb.txt"] = "too large"
     os.symlink(root, root / "sub" / "vong-lap")  # a symlink loop must not send the walk round forever
+    bad["sub/vong-lap"] = "loop"  # and is reported: each real folder is read once
 
     lines = [
         jline(id="j-1", title="Nga và Mỹ đối thoại", body=PARAGRAPH),
@@ -188,3 +192,112 @@ def test_only_bad_input_still_exits_3_and_leaves_a_usable_index(tmp_path: Path) 
     assert indexed_ids(tmp_path / "ix") == []
     search = run_cli("search", "--index", tmp_path / "ix", "--json", "đàm phán")
     assert search.returncode == 0 and json.loads(search.stdout)["total"] == 0
+
+
+def _without_root_powers() -> list[str]:
+    """A command prefix under which file permissions hold: root reads any folder, so the test
+    drops the two capabilities that let it (util-linux's setpriv); nothing for other users."""
+    if os.geteuid() != 0:
+        return []
+    if not shutil.which("setpriv"):
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    caps = "-dac_override,-dac_read_search"
+    return ["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}"]
+
+
+def test_what_a_folder_hides_is_reported_and_pruning_keeps_its_articles(tmp_path: Path) -> None:
+    """An unreadable subfolder, a link to a missing file and a folder link loop are each
+    reported (they were passed over in silence, and --prune removed the subfolder's articles)."""
+    arch, ix = tmp_path / "arch", tmp_path / "ix"
+    for name, source in (("sub1/a.txt", "000"), ("sub1/b.txt", "001"), ("sub2/c.txt", "002")):
+        (arch / name).parent.mkdir(parents=True, exist_ok=True)
+        (arch / name).write_bytes(next(CORPUS.glob(f"{source}_*.txt")).read_bytes())
+    assert run_cli("index", "--index", ix, arch).returncode == 0
+    (arch / "links").mkdir()
+    (arch / "links" / "gone.txt").symlink_to(tmp_path / "moved-away.txt")
+    (arch / "links" / "loop").symlink_to(arch)
+    (arch / "sub2").chmod(0)
+    try:
+        env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+        result = subprocess.run([*_without_root_powers(), sys.executable, "-m", "search.cli", "index", "--index", str(ix),
+                                 "--prune", str(arch)], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        (arch / "sub2").chmod(0o755)
+    assert result.returncode == EXIT_SKIPPED, result.stderr
+    assert result.stdout.strip() == "0 indexed, 0 updated, 2 unchanged, 0 removed, 3 skipped"
+    lines = result.stderr.splitlines()
+    assert f"skipped {arch / 'sub2'}: cannot read folder: Permission denied" in lines
+    assert f"skipped {arch / 'links' / 'gone.txt'}: link to a missing file" in lines
+    assert any(line.startswith(f"skipped {arch / 'links' / 'loop'}: folder link loop") for line in lines)
+    assert len(indexed_ids(ix)) == 3
+
+
+def test_characters_no_text_can_hold_never_stop_a_run(tmp_path: Path) -> None:
+    """A JSON string with a lone surrogate (valid JSON, not valid text) in any field, and a file
+    name that is not UTF-8: the article is indexed with the character replaced, the rest too;
+    this used to end the run with a traceback and index nothing."""
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    (arch / "ok.txt").write_text(ARTICLE, encoding="utf-8")
+    (arch / os.fsdecode(b"b\xe0i.txt")).write_text(ARTICLE.replace("Nga", "Pháp"), encoding="utf-8")
+    (arch / "s.jsonl").write_text(
+        json.dumps({"id": "x\ud800", "title": "Tin", "body": "Hà Nội đón khách.", "source": "b\udc00o",
+                    "date": "2017\ud800", "countries": ["V\ud800N"], "officials": ["\udc00"]}) + "\n"
+        + json.dumps({"id": "y", "title": "Tin khác", "body": "Huế đón khách."}) + "\n", encoding="utf-8")
+    result = run_cli("index", "--index", tmp_path / "ix", arch)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "4 indexed, 0 updated, 0 unchanged, 0 skipped"
+    assert "Traceback" not in result.stderr
+
+
+def test_a_gzip_corrupt_in_the_middle_keeps_what_it_read_and_the_other_files(tmp_path: Path) -> None:
+    """zlib's own error (not a truncation) inside a .jsonl.gz: what it read before and every other
+    file are indexed, the rest of it is reported (it stopped the whole run)."""
+    arch = tmp_path / "arch"
+    arch.mkdir()
+    data = b"".join(jline(id=f"g{i}", title=f"Tin {i}", body=f"Hà Nội đón đoàn khách thứ {i}.") for i in range(3000))
+    packed = next(p for p in map(lambda seed: _garbled(gzip.compress(data), seed), range(100)) if _raises_zlib_error(p))
+    (arch / "broken.jsonl.gz").write_bytes(packed)
+    (arch / "good.jsonl").write_bytes(jline(id="ok", title="Tin tốt", body="Huế đón khách."))
+    result = run_cli("index", "--index", tmp_path / "ix", arch)
+    assert result.returncode == EXIT_SKIPPED, result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"skipped {arch / 'broken.jsonl.gz'}:") and "corrupt or truncated" in line
+    indexed = int(result.stdout.split()[0])
+    assert 1 <= indexed < 3001 and "ok" in indexed_ids_of(tmp_path / "ix", "Huế")
+
+
+def test_a_line_over_the_limit_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:
+    """The line is read past in pieces, never held whole (a 400 MB line took 840 MB of memory)."""
+    path = tmp_path / "huge.jsonl"
+    with path.open("wb") as out:
+        out.write(b'{"id": "big", "title": "Tin", "body": "')
+        for _ in range(MAX_LINE_BYTES // MB + 2):
+            out.write(b"a" * MB)
+        out.write(b'"}\n' + jline(id="after", title="Tin sau", body="Hà Nội đón khách."))
+    result = run_cli("index", "--index", tmp_path / "ix", path)
+    assert result.returncode == EXIT_SKIPPED
+    assert result.stderr.splitlines() == [f"skipped {path}:1: line too large (limit 5 MB)"]
+    assert indexed_ids(tmp_path / "ix") == ["after"]
+
+
+def _garbled(data: bytes, seed: int) -> bytes:
+    out, rng = bytearray(data), random.Random(seed)
+    for _ in range(20):
+        out[rng.randrange(200, len(out) - 200)] = rng.randrange(256)
+    return bytes(out)
+
+
+def _raises_zlib_error(data: bytes) -> bool:
+    try:
+        gzip.decompress(data)
+    except zlib.error:
+        return True
+    except (OSError, EOFError):
+        return False
+    return False
+
+
+def indexed_ids_of(index_dir: Path, query: str) -> list[str]:
+    with Engine(index_dir) as engine:
+        return [h.id for h in engine.search(SearchRequest(query=query, per_page=100)).hits]

@@ -8,7 +8,9 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,20 +40,58 @@ ReadResult = RawArticle | Skipped
 
 
 def is_jsonl(path: Path) -> bool:
-    return path.name.endswith((".jsonl", ".jsonl.gz"))
+    return path.name.lower().endswith((".jsonl", ".jsonl.gz"))
 
 
 def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
     """Every article under the given paths: folders recursively, single files, JSON Lines."""
     for path in paths:
         if path.is_dir():
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
-                if file.suffix.lower() in TEXT_SUFFIXES or is_jsonl(file):
-                    yield from read_file(file, root=path)
+            yield from _read_folder(path)
         elif path.is_file():
             yield from read_file(path, root=None)
         else:
-            yield Skipped(str(path), "no such file or folder")
+            yield Skipped(_shown(path), "no such file or folder")
+
+
+def _read_folder(root: Path) -> Iterator[ReadResult]:
+    """A folder's articles in path order. What cannot be seen is reported, not passed over: an
+    unreadable subfolder or a link to nothing may hold articles already indexed (a pruning run
+    keeps them). Linked folders are followed, each real folder once (a link loop is reported)."""
+    files: list[Path] = []
+    problems: list[Skipped] = []
+    seen: set[tuple[int, int]] = set()
+
+    def unreadable(error: OSError) -> None:
+        problems.append(Skipped(_shown(Path(error.filename or root)), f"cannot read folder: {error.strerror or error}"))
+
+    for folder, subfolders, names in os.walk(root, onerror=unreadable, followlinks=True):
+        here = Path(folder)
+        try:
+            stat = here.stat()
+        except OSError:
+            continue
+        if (stat.st_dev, stat.st_ino) in seen:
+            problems.append(Skipped(_shown(here), "folder link loop (its articles are read once)", unread=False))
+            subfolders.clear()
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        for name in names:
+            file = here / name
+            if not name.lower().endswith((*TEXT_SUFFIXES, ".jsonl", ".jsonl.gz")):
+                continue
+            if file.is_file():
+                files.append(file)
+            elif file.is_symlink():
+                problems.append(Skipped(_shown(file), "link to a missing file"))
+    yield from problems
+    for file in sorted(files):
+        yield from read_file(file, root=root)
+
+
+def _shown(path: Path) -> str:
+    """A path for messages: a file name that is not UTF-8 is shown with U+FFFD, never crashes a print."""
+    return str(path).encode("utf-8", "replace").decode("utf-8")
 
 
 def read_file(path: Path, root: Path | None) -> Iterator[ReadResult]:
@@ -59,9 +99,9 @@ def read_file(path: Path, root: Path | None) -> Iterator[ReadResult]:
         yield from read_jsonl(path)
     elif path.suffix.lower() in TEXT_SUFFIXES:
         article_id = path.relative_to(root).with_suffix("").as_posix() if root else path.stem
-        yield read_text_article(path, article_id)
+        yield read_text_article(path, _shown(Path(article_id)))
     else:
-        yield Skipped(str(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)", unread=False)
+        yield Skipped(_shown(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)", unread=False)
 
 
 def _decode(data: bytes) -> str | None:
@@ -72,7 +112,7 @@ def _decode(data: bytes) -> str | None:
 
 
 def read_text_article(path: Path, article_id: str) -> ReadResult:
-    origin = str(path)
+    origin = _shown(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -143,20 +183,37 @@ def _open_lines(path: Path) -> io.BufferedIOBase:
 
 
 def read_jsonl(path: Path) -> Iterator[ReadResult]:
-    """Streams the file: memory stays flat whatever its size."""
+    """Streams the file: memory stays flat whatever its size, a line too large included."""
+    origin = _shown(path)
     try:
         stream = _open_lines(path)
     except OSError as e:
-        yield Skipped(str(path), f"cannot read file: {e.strerror or e}")
+        yield Skipped(origin, f"cannot read file: {e.strerror or e}")
         return
     with stream:
         lineno = 0
         try:
-            for lineno, raw in enumerate(stream, start=1):
-                if raw.strip():
-                    yield parse_json_line(raw, f"{path}:{lineno}")
-        except (OSError, EOFError, gzip.BadGzipFile) as e:
-            yield Skipped(f"{path}:{lineno + 1}", f"file is corrupt or truncated ({e})")
+            for lineno, raw in enumerate(_bounded_lines(stream), start=1):
+                if raw is None:
+                    yield Skipped(f"{origin}:{lineno}", "line too large (limit 5 MB)")
+                elif raw.strip():
+                    yield parse_json_line(raw, f"{origin}:{lineno}")
+        except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
+            yield Skipped(f"{origin}:{lineno + 1}", f"file is corrupt or truncated ({e})")
+
+
+def _bounded_lines(stream: io.BufferedIOBase) -> Iterator[bytes | None]:
+    """The stream's lines, or None for a line over MAX_LINE_BYTES (read past, never held whole)."""
+    while True:
+        line = stream.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        if len(line) <= MAX_LINE_BYTES or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = stream.readline(1024 * 1024)
+        yield None
 
 
 def web_url(value: str | None) -> str | None:
@@ -166,7 +223,7 @@ def web_url(value: str | None) -> str | None:
 
 def _optional_str(obj: dict[str, object], key: str) -> str | None:
     value = obj.get(key)
-    return str(value).strip() or None if value is not None else None
+    return to_nfc(str(value)).strip() or None if value is not None else None
 
 
 def _optional_list(obj: dict[str, object], key: str) -> list[str] | None:
@@ -177,7 +234,7 @@ def _optional_list(obj: dict[str, object], key: str) -> list[str] | None:
         return _list_value(value)
     if isinstance(value, list):
         names = [v.get("code") or v.get("name") if isinstance(v, dict) else v for v in value]
-        return [str(v) for v in names if v]
+        return [to_nfc(str(v)) for v in names if v]
     return None
 
 
@@ -193,11 +250,12 @@ def parse_json_line(raw: bytes, origin: str) -> ReadResult:
         return Skipped(origin, f"malformed JSON ({e.msg} at column {e.colno})")
     if not isinstance(obj, dict):
         return Skipped(origin, "line is not a JSON object")
-    missing = [k for k in ("id", "title", "body") if not isinstance(obj.get(k), (str, int)) or str(obj.get(k)).strip() == ""]
+    missing = [k for k in ("id", "title", "body")
+               if not isinstance(obj.get(k), (str, int)) or isinstance(obj.get(k), bool) or str(obj.get(k)).strip() == ""]
     if missing:
         return Skipped(origin, f"missing required field(s): {', '.join(missing)}")
     return RawArticle(
-        id=str(obj["id"]).strip(),
+        id=to_nfc(str(obj["id"])).strip(),  # to_nfc: a lone surrogate (JSON "\\ud800") is no character
         title=to_nfc(str(obj["title"]).strip()),
         body=to_nfc(str(obj["body"]).strip()),
         origin=origin,
