@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
+import struct
 import sys
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -16,6 +20,9 @@ from search.models import SORTS, SearchRequest
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
 EXIT_USAGE = 2
+# What reading a damaged index file raises inside Whoosh (a truncated segment: EOFError or
+# struct.error; overwritten bytes: the unpickler's or zlib's errors).
+DAMAGED = (EOFError, struct.error, zlib.error, pickle.UnpicklingError, zipfile.BadZipFile)
 EXIT_SKIPPED = 3  # indexing finished but some files or lines were skipped
 
 
@@ -35,6 +42,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more: {text}")
+    return value
+
+
+def _port(text: str) -> int:
+    value = _positive(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (1-65535): {text}")
     return value
 
 
@@ -86,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Settings: see docs/configuration.md (VNSEARCH_* environment variables)."))
     p.add_argument("--index", type=Path, default=None, metavar="DIR", help="index folder (default: $VNSEARCH_INDEX or index/)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--port", type=_port, default=8000, help="port, 1-65535 (default: 8000)")
     p.add_argument("--threads", type=_positive, default=8, help="worker threads (default: 8)")
 
     p = sub.add_parser("stats", help="article count and facet value counts")
@@ -105,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("vnsearch: interrupted", file=sys.stderr)
         return 130
+    except DAMAGED as e:  # a segment cut short or overwritten: Whoosh reads it as whatever breaks first
+        where = getattr(args, "index", None) or DEFAULT_INDEX
+        print(f"vnsearch: the index at {where} is damaged ({type(e).__name__}: {e}); rebuild it with "
+              f"'vnsearch index --rebuild --index {where} PATH'", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
 
@@ -124,7 +143,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from whoosh.index import LockError
 
     from search.index_store import IndexUnavailable
-    from search.indexer import index_paths
+    from search.indexer import NothingToIndex, index_paths
     from search.writers import WorkerFailed
 
     paths = args.paths or [DEFAULT_CORPUS]
@@ -134,7 +153,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar = tqdm(desc="indexing", unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
         report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1), prune=args.prune)
-    except IndexUnavailable as e:
+    except (IndexUnavailable, NothingToIndex) as e:
         raise CliError(str(e)) from e
     except LockError as e:  # Whoosh's lock is an OS file lock: it never outlives its process
         raise CliError(f"the index at {args.index} is being written by another process (another "
@@ -223,8 +242,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(index_dir=args.index, host=args.host, port=args.port, threads=args.threads)
     except SettingsError as e:
         raise CliError(str(e)) from e
-    except OSError as e:
-        raise CliError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from e
+    except (OSError, ValueError) as e:  # waitress: ValueError for an address it cannot parse
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {getattr(e, 'strerror', None) or e}") from e
     return 0
 
 

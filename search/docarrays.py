@@ -11,6 +11,7 @@ import json
 import logging
 import math
 import os
+import zipfile
 import shutil
 import tempfile
 import weakref
@@ -31,7 +32,7 @@ from whoosh.searching import Searcher
 from search.analysis.names import name_term, names_version, phrase_names
 from search.index_store import Lexicon, open_index, save_for_generation, summed_lexicon
 from search.schema import NAMES_FIELD_OF, SCORED_FIELDS
-from search.writers import alive, exit_with, forkserver_context
+from search.writers import alive, exit_with, forkserver_context, ignore_interrupts
 
 POSTINGS_CACHE_ENTRIES = 3_000_000  # postings kept decoded (about 12 bytes each): ~36 MB at most
 RANKED_CACHE_ENTRIES = 64  # ranked queries (a mask and a score per document: ~0.3 MB each at 35k)
@@ -300,10 +301,27 @@ class HotPostings:
                 data_offset = f.tell()
             if dtype != cls.DTYPE or shape != (meta["total"],):
                 return None
+            if postings_path.stat().st_size < data_offset + meta["total"] * cls.DTYPE.itemsize:
+                return None  # cut short (a full disk, a copy stopped halfway)
             fd = os.open(postings_path, os.O_RDONLY)
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable: decode from Whoosh, as without it
         return cls(spans, fd, data_offset)
+
+    @classmethod
+    def is_whole(cls, index_dir: Path, generation: int) -> bool:
+        """Whether both files are there and the postings file is as long as its terms say."""
+        terms_path, postings_path = cls.paths(index_dir, generation)
+        try:
+            total = json.loads(terms_path.read_text(encoding="utf-8"))["total"]
+            with postings_path.open("rb") as f:
+                version = np.lib.format.read_magic(f)
+                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                read_header(f)
+                data_offset = f.tell()
+            return postings_path.stat().st_size >= data_offset + int(total) * cls.DTYPE.itemsize
+        except (OSError, ValueError, KeyError, TypeError):
+            return False
 
     @classmethod
     def save(cls, arrays: DocArrays, index_dir: Path, generation: int,
@@ -442,6 +460,7 @@ def _write_part(leaves: list[tuple[Any, int]], fields: Iterable[str], threshold:
 def _helper_main(parent: int, sender: Connection, index_dir: str, segments: str, threshold: int, out: str) -> None:
     """The helper process: the same segments, opened again, HELPER_FIELDS only; sends back
     (True, part) or (False, why). Exits with its parent (a killed indexer leaves no helper)."""
+    ignore_interrupts()
     exit_with(parent)
     try:
         ix = open_index(Path(index_dir))
@@ -567,7 +586,7 @@ def _load_columns(path: Path, segments: str) -> Columns | None:
             keyed = {c: Keyed(saved[f"keyed:{c}:values"].tolist(), saved[f"keyed:{c}:codes"]) for c in KEYED_COLUMNS}
             multi = {c: MultiKeyed(saved[f"multi:{c}:values"].tolist(), saved[f"multi:{c}:docs"],
                                    saved[f"multi:{c}:codes"], len(lengths[SCORED_FIELDS[0]])) for c in MULTI_COLUMNS}
-    except (OSError, ValueError, KeyError, EOFError):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None  # missing or unreadable: read the columns from Whoosh instead
     return lengths, keyed, multi
 

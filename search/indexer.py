@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
@@ -24,7 +25,7 @@ from whoosh.index import Index
 
 from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
-from search.index_store import add_missing_fields, create_index, open_or_create, rebuilding, summed_lexicon
+from search.index_store import add_missing_fields, create_index, open_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract, facet_name
 from search.models import Article
@@ -152,9 +153,26 @@ def index_paths(
     indexed articles that `paths` no longer hold are removed (see `_stale`).
     """
     if rebuild:
+        had = _live_articles(index_dir)
         with rebuilding(index_dir) as fresh:
-            return _index_into(create_index(fresh), paths, progress, procs, prune)
+            report = _index_into(create_index(fresh), paths, progress, procs, prune)
+            if had and not report.indexed:  # raised inside: the old index stays as it was
+                raise NothingToIndex(f"the paths hold no article: --rebuild would empty the index at {index_dir} "
+                                     f"({had} articles); it is left as it was")
+            return report
     return _index_into(open_or_create(index_dir), paths, progress, procs, prune)
+
+
+class NothingToIndex(Exception):
+    """A rebuild from paths that hold no article (more likely a wrong path than an emptied archive)."""
+
+
+def _live_articles(index_dir: Path) -> int:
+    try:
+        with open_index(index_dir).reader() as reader:
+            return reader.doc_count()
+    except Exception:  # missing or damaged: a rebuild is what repairs it, nothing to keep
+        return 0
 
 
 def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None,
@@ -228,7 +246,9 @@ def saved_for_servers(ix: Index, index_dir: Path) -> bool:
     """Whether this generation's server files are all there, in the current format."""
     generation = ix.latest_generation()
     needed = [DocArrays.path_for(index_dir, generation), *HotPostings.paths(index_dir, generation)]
-    return all(path.is_file() for path in needed) and Vocabulary.saved_is_current(Vocabulary.path_for(index_dir, generation))
+    return (all(path.is_file() for path in needed) and zipfile.is_zipfile(needed[0])  # a cut-short file is re-saved
+            and HotPostings.is_whole(index_dir, generation)
+            and Vocabulary.saved_is_current(Vocabulary.path_for(index_dir, generation)))
 
 
 def save_for_servers(ix: Index, index_dir: Path) -> None:

@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.context
 import os
 import queue
+import signal
 import threading
 import time
 from pathlib import Path
@@ -54,6 +55,13 @@ def forkserver_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def ignore_interrupts() -> None:
+    """In a child: Ctrl-C reaches the whole process group, and the indexer alone answers it (its
+    children print a KeyboardInterrupt traceback each otherwise); it stops them, or they exit
+    with it (exit_with)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def exit_with(parent: int) -> None:
     """In a child of the fork server (which outlives a killed indexer): exit when `parent` has."""
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
@@ -61,6 +69,7 @@ def exit_with(parent: int) -> None:
 
 def _run_sub_writer(indexer: int, *args: Any) -> None:
     """A sub-writer's process: Whoosh's SubWriterTask loop, ended early if the indexer dies."""
+    ignore_interrupts()
     exit_with(indexer)
     SubWriterTask(*args).run()
 

@@ -113,3 +113,23 @@ def test_index_prune_removes_deleted_files_and_says_what_it_kept(tmp_path: Path)
     assert pruned.stdout.strip() == "0 indexed, 0 updated, 3 unchanged, 2 removed, 0 skipped"
     stats = json.loads(run("stats", "--index", ix, "--json").stdout)
     assert stats["articles"] == 3
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--port", "99999"], "vnsearch: argument --port: not a port (1-65535): 99999 (see --help)"),
+    (["--port", "-5"], "vnsearch: argument --port: must be 1 or more: -5 (see --help)"),
+    (["--host", "256.1.1.1"], "vnsearch: cannot listen on 256.1.1.1:8000: Invalid host/port specified."),
+])
+def test_serve_refuses_an_address_it_cannot_take_in_one_line(sample_index: Path, args: list[str], message: str) -> None:
+    result = run("serve", "--index", str(sample_index), *args)
+    assert result.returncode in (1, 2) and result.stderr.strip().splitlines()[-1] == message
+    assert "Traceback" not in result.stderr and "serving" not in result.stderr
+
+
+def test_index_rebuild_refuses_to_empty_the_index(tmp_path: Path) -> None:
+    ix = str(tmp_path / "ix")
+    assert run("index", "--index", ix, str(CORPUS)).returncode == 0
+    (tmp_path / "empty").mkdir()
+    refused = run("index", "--index", ix, "--rebuild", str(tmp_path / "empty"))
+    assert refused.returncode == 1 and refused.stderr.startswith("vnsearch: the paths hold no article: --rebuild would empty")
+    assert json.loads(run("stats", "--index", ix, "--json").stdout)["articles"] == 5

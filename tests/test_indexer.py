@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from search.engine import Engine
-from search.indexer import index_paths
+from search.indexer import NothingToIndex, index_paths
 from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.models import SearchRequest
 from tests.conftest import CORPUS, write_article
@@ -142,6 +142,18 @@ def test_prune_keeps_what_it_cannot_see(tmp_path: Path) -> None:
     nothing = index_paths(index_dir, [empty], prune=True)
     assert (nothing.removed, nothing.kept, nothing.kept_because) == (0, 1, "the paths hold no articles")
     assert _ids(index_dir) == {"a"}
+
+
+def test_a_rebuild_from_paths_without_articles_leaves_the_index_as_it_was(tmp_path: Path) -> None:
+    """As --prune refuses to empty an index from paths that hold nothing, so does --rebuild."""
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    index_paths(tmp_path / "ix", [docs])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(NothingToIndex, match="would empty the index"):
+        index_paths(tmp_path / "ix", [tmp_path / "empty"], rebuild=True)
+    assert _ids(tmp_path / "ix") == {"a"}
+    assert index_paths(tmp_path / "fresh", [tmp_path / "empty"], rebuild=True).indexed == 0  # nothing to keep
 
 
 def test_prune_with_worker_processes(tmp_path: Path, baomoi_path: Path) -> None:

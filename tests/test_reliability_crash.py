@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from whoosh.index import open_dir
 
 from search.engine import Engine
@@ -226,3 +227,77 @@ def test_a_damaged_index_is_reported_not_crashed_on(tmp_path: Path) -> None:
     assert rebuilt.returncode == 0 and json.loads(subprocess.run(
         [sys.executable, "-m", "search.cli", "stats", "--json", "--index", str(index_dir)],
         cwd=REPO, capture_output=True, text=True, timeout=300).stdout)["articles"] == 20
+
+
+@pytest.mark.parametrize("size", [0, 1000])
+def test_a_damaged_segment_is_reported_in_one_line_and_a_rebuild_repairs_it(tmp_path: Path, size: int) -> None:
+    """A segment cut short (a full disk, a copy stopped halfway): every command says the index
+    is damaged and how to rebuild it, in one line (each printed a ~44-line traceback)."""
+    source = tmp_path / "archive.jsonl"
+    write_jsonl(source, synthetic_articles(20, paragraphs=(1, 1)))
+    index_dir = tmp_path / "ix"
+    cli = [sys.executable, "-m", "search.cli"]
+    assert subprocess.run([*cli, "index", "--index", str(index_dir), str(source)], cwd=REPO, capture_output=True,
+                          timeout=300).returncode == 0
+    segment = next(index_dir.glob("*.seg"))
+    with segment.open("r+b") as f:
+        f.truncate(size)
+    for args in (["search", "đàm phán"], ["stats", "--json"], ["index", str(source)]):
+        result = subprocess.run([*cli, *args, "--index", str(index_dir)], cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1, (args, result.stderr)
+        (line,) = result.stderr.splitlines()
+        assert line.startswith(f"vnsearch: the index at {index_dir} is damaged") and "--rebuild" in line
+    rebuilt = subprocess.run([*cli, "index", "--rebuild", "--index", str(index_dir), str(source)], cwd=REPO,
+                             capture_output=True, text=True, timeout=300)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert check_index(index_dir, {20}) == 20
+
+
+def test_damaged_server_files_are_read_around_and_rewritten_by_a_rerun(tmp_path: Path) -> None:
+    """The files saved for servers (docarrays) cut short: searches read the same from Whoosh,
+    and an unchanged re-run writes them again (it saw only that they existed)."""
+    source = tmp_path / "archive.jsonl"
+    write_jsonl(source, synthetic_articles(20, paragraphs=(1, 1)))
+    index_dir = tmp_path / "ix"
+    cli = [sys.executable, "-m", "search.cli"]
+    assert subprocess.run([*cli, "index", "--index", str(index_dir), str(source)], cwd=REPO, capture_output=True,
+                          timeout=300).returncode == 0
+    before = json.loads(subprocess.run([*cli, "search", "--json", "--index", str(index_dir), "Hà Nội"], cwd=REPO,
+                                       capture_output=True, text=True, timeout=300).stdout)
+    saved = {path: path.stat().st_size for pattern in ("columns-*.npz", "hotpostings-*.npy") for path in index_dir.glob(pattern)}
+    assert len(saved) == 2
+    for path in saved:
+        with path.open("r+b") as f:
+            f.truncate(100)
+    after = subprocess.run([*cli, "search", "--json", "--index", str(index_dir), "Hà Nội"], cwd=REPO,
+                           capture_output=True, text=True, timeout=300)
+    assert after.returncode == 0, after.stderr
+    assert [h["id"] for h in json.loads(after.stdout)["hits"]] == [h["id"] for h in before["hits"]]
+    rerun = subprocess.run([*cli, "index", "--index", str(index_dir), str(source)], cwd=REPO, capture_output=True,
+                           text=True, timeout=300)
+    assert rerun.returncode == 0 and rerun.stdout.strip() == "0 indexed, 0 updated, 20 unchanged, 0 skipped"
+    assert {path: path.stat().st_size for path in saved} == saved
+
+
+def test_ctrl_c_stops_the_run_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group: the indexer answers it alone (each worker printed
+    a KeyboardInterrupt traceback), and a re-run completes the index."""
+    count = 1500
+    source = tmp_path / "archive.jsonl"
+    write_jsonl(source, synthetic_articles(count, paragraphs=(1, 1)))
+    index_dir = tmp_path / "ix"
+    run = start_indexer(index_dir, source)
+    wait_for(lambda: sub_writers(run.pid), run)
+    time.sleep(1.0)
+    assert run.poll() is None, run.communicate()
+    os.killpg(run.pid, signal.SIGINT)
+    _out, err = run.communicate(timeout=120)
+    assert run.returncode == 130 and err.strip() == "vnsearch: interrupted", err
+    deadline = time.monotonic() + 30
+    while group_alive(run.pid):
+        assert time.monotonic() < deadline, "worker processes outlived the interrupted indexer"
+        time.sleep(0.2)
+    done = subprocess.run([sys.executable, "-m", "search.cli", "index", "--index", str(index_dir), str(source)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert check_index(index_dir, {count}) == count

@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from waitress import serve as waitress_serve
+from waitress.server import create_server
 
 from webapp.app import create_app
 from webapp.engine_access import warm
@@ -15,5 +15,7 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app({"INDEX": index_dir} if index_dir else None)
     warm(app)  # pyvi, the searcher and the vocabulary load now, not on the first request
+    # the server binds before it says so: an address it cannot take is the only line printed
+    server = create_server(app, host=host, port=port, threads=threads, ident="vnsearch", clear_untrusted_proxy_headers=True)
     print(f"vnsearch: serving {app.config['VNSEARCH']['INDEX']} on http://{host}:{port}", file=sys.stderr, flush=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="vnsearch", clear_untrusted_proxy_headers=True)
+    server.run()
