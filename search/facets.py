@@ -213,6 +213,22 @@ def array_counts(arrays: DocArrays, matched: np.ndarray, filters: Mapping[str, n
     return out
 
 
+def matching_values(name: str, arrays: DocArrays, mask: np.ndarray, contains: str, limit: int,
+                    selected: tuple[str, ...] = ()) -> list[FacetValue]:
+    """The facet's values counted over `mask` whose label or value contains `contains` (case and
+    accents aside): those with a word starting so first, then most articles, then by label."""
+    spec, wanted = SPECS[name], _key(contains)
+    counts = spec.arrays(arrays).counts(mask)
+    found = [(v, c) for v, c in counts.items() if v and (wanted in _key(v) or wanted in _key(spec.label(v)))]
+
+    def rank(vc: tuple[str, int]) -> tuple[bool, int, str]:  # a word starting so ("cu": Cuba) first
+        words = _key(spec.label(vc[0])).split() + _key(vc[0]).split()
+        return not any(w.startswith(wanted) for w in words), -vc[1], spec.label(vc[0])
+
+    found.sort(key=rank)
+    return [FacetValue(v, spec.label(v), c, v in selected) for v, c in found[:limit]]
+
+
 def groupedby(names: list[str]) -> sorting.Facets:
     facets = sorting.Facets()
     for name in names:

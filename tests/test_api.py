@@ -159,3 +159,17 @@ def test_admin_reindex_while_another_writer_holds_the_index_is_409(app: Any, sam
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "index_busy"
     finally:
         lock.release()
+
+
+def test_facet_values_beyond_the_page_top(client: FlaskClient) -> None:
+    """A filter box finds any value of a facet, under the search's query and other filters."""
+    found = get(client, "/api/facets/official?contains=lavrov")
+    assert found["facet"] == "official" and [(v["value"], v["count"]) for v in found["values"]] == [("Sergei Lavrov", 2)]
+    assert get(client, "/api/facets/country?contains=anh")["values"][0]["value"] == "GB"  # by label, accents aside
+    narrowed = get(client, "/api/facets/country?contains=u&q=Naryshkin")["values"]
+    everywhere = get(client, "/api/facets/country?contains=u")["values"]
+    assert {v["value"] for v in narrowed} <= {v["value"] for v in everywhere} and narrowed
+    assert get(client, "/api/facets/source?contains=zzzz")["values"] == []
+    assert client.get("/api/facets/date").status_code == 404
+    bad = client.get("/api/facets/country?limit=0")
+    assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "limit"

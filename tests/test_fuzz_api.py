@@ -42,7 +42,7 @@ def api_schema(app: Flask) -> Any:
 def test_schema_lists_every_public_operation(api_schema: Any) -> None:
     documented = {(op.ok().path, op.ok().method.upper()) for op in api_schema.get_all_operations()}
     assert documented == {("/api/search", "GET"), ("/api/articles/{id}", "GET"), ("/api/suggest", "GET"),
-                          ("/api/stats", "GET"), ("/healthz", "GET")}
+                          ("/api/facets/{name}", "GET"), ("/api/stats", "GET"), ("/healthz", "GET")}
 
 
 def test_fuzz_every_operation(api_schema: Any) -> None:

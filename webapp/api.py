@@ -12,6 +12,7 @@ from webapp.engine_access import get_engine
 from webapp.errors import error_response
 from webapp.openapi import openapi_document
 from webapp.params import BadParameter, search_request
+from webapp.params import _int as int_param
 
 bp = Blueprint("api", __name__)
 
@@ -60,6 +61,24 @@ def suggest() -> Response:
     if request.args.get("format") == "opensearch":  # the OpenSearch suggestions shape browsers read
         return jsonify([prefix, [c.text for c in completions]])
     return jsonify(query=prefix, suggestions=[{"text": c.text, "kind": c.kind} for c in completions])
+
+
+FILTER_FACETS = ("country", "official", "source")
+
+
+@bp.get("/api/facets/<name>")
+def facet_values(name: str) -> Response:
+    """Every value of a facet under the search's query and other filters whose name contains
+    `contains`: what a filter box offers beyond the page's top values."""
+    if name not in FILTER_FACETS:
+        return error_response(404, f"Không có bộ lọc {name[:40]!r} (có: {', '.join(FILTER_FACETS)}).")
+    contains = request.args.get("contains", "")
+    if len(contains) > 100:
+        raise BadParameter("contains", "Chỉ nhận tối đa 100 ký tự.")
+    limit = int_param(request.args, "limit", 20, 1, 100)
+    values = get_engine().facet_values(name, search_request(request.args, settings()), contains, limit)
+    return jsonify(facet=name, contains=contains,
+                   values=[{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in values])
 
 
 @bp.get("/api/stats")

@@ -49,6 +49,8 @@ SCHEMAS: dict[str, Any] = {
         "countries": _array(_ref("Country")), "officials": _array(_ref("Official")), "related": _array(_ref("Hit")),
     }),
     "Suggestions": _obj({"query": _STR, "suggestions": _array(_obj({"text": _STR, "kind": {"type": "string", "enum": ["term", "country", "official", "title"]}}))}),
+    "FacetValues": _obj({"facet": {"type": "string", "enum": ["country", "official", "source"]}, "contains": _STR,
+                         "values": _array(_ref("FacetValue"))}),
     "Stats": _obj({"articles": {"type": "integer"}, "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
     "Health": _obj({"status": _STR, "articles": {"type": "integer"}}),
 }
@@ -81,9 +83,9 @@ DATE_PATTERN = (
 
 SEARCH_PARAMS = [
     _param("q", "Query: words (with or without diacritics), \"phrases\", AND/OR/NOT, -word, title:word, word*", {"type": "string", "maxLength": 500}),
-    _param("country", "ISO 3166-1 alpha-2 code; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
-    _param("official", "Official's canonical name; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
-    _param("source", "Source outlet; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("country", "ISO 3166-1 alpha-2 code or a country's name (Nga, Hoa Kỳ); repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("official", "Official's name, any case or accents (a curated official by any of their names); repeat for OR", {"type": "string", "maxLength": 200}, array=True),
+    _param("source", "Source outlet, any case or accents; repeat for OR", {"type": "string", "maxLength": 200}, array=True),
     _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": DATE_PATTERN}),
     _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD", {"type": "string", "pattern": DATE_PATTERN}),
     _param("sort", "Order of hits (empty: relevance)", {"type": "string", "enum": ["relevance", "newest", "oldest", ""]}),
@@ -107,6 +109,13 @@ def openapi_document() -> dict[str, Any]:
             "/api/suggest": {"get": {"summary": "Search-box completions from the index",
                                      "parameters": [_param("q", "What the user has typed so far", {"type": "string", "maxLength": 100})],
                                      "responses": _responses("Suggestions", 400, 503)}},
+            "/api/facets/{name}": {"get": {
+                "summary": "Every value of one facet under a search (its query and other filters) whose name contains `contains`",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": ["country", "official", "source"]}},
+                               _param("contains", "Part of the value's name, any case or accents", {"type": "string", "maxLength": 100}),
+                               _param("limit", "Values returned at most", {"type": "integer", "minimum": 1, "maximum": 100}),
+                               *SEARCH_PARAMS],
+                "responses": _responses("FacetValues", 400, 404, 503)}},
             "/api/stats": {"get": {"summary": "Article count and facet value counts", "responses": _responses("Stats", 503)}},
             "/healthz": {"get": {"summary": "Liveness and article count", "responses": _responses("Health", 503)}},
         },
