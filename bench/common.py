@@ -41,7 +41,8 @@ class Doc:
 
     @property
     def chars(self) -> int:
-        """Characters the engines index: title and body (the summary is only the source of queries)."""
+        """Characters of title and body (what every engine indexes; ours also indexes a summary the
+        body does not hold, but not in the relevance benchmark, whose queries are summaries)."""
         return len(self.title) + len(self.body)
 
 
@@ -64,12 +65,16 @@ def read_docs(path: Path, limit: int | None) -> list[Doc]:
     return docs
 
 
-def write_subset(docs: Iterable[Doc], folder: Path, name: str = "subset.jsonl.gz") -> Path:
-    """The articles as a .jsonl.gz the project's readers accept, in `folder` (a temporary one)."""
+def write_subset(docs: Iterable[Doc], folder: Path, name: str = "subset.jsonl.gz", summaries: bool = True) -> Path:
+    """The articles as a .jsonl.gz the project's readers accept, in `folder` (a temporary one);
+    without `summaries` for an index the relevance queries (made of summaries) must not read."""
     path = folder / name
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
         for d in docs:
-            out.write(json.dumps({"id": d.id, "title": d.title, "summary": d.summary, "body": d.body}, ensure_ascii=False))
+            row = {"id": d.id, "title": d.title, "summary": d.summary, "body": d.body}
+            if not summaries:
+                del row["summary"]
+            out.write(json.dumps(row, ensure_ascii=False))
             out.write("\n")
     return path
 

@@ -5,7 +5,9 @@
 Subset: the first --limit articles of ../shared/corpora/baomoi-2017.jsonl.gz (file order).
 Targets: --targets articles drawn with --seed among those with a summary of >= 12 syllables
 whose title no other article in the subset shares (a duplicate would be an equally right answer).
-Queries come from each target's SUMMARY, which none of the engines indexes (title + body only):
+Queries come from each target's SUMMARY, which none of the engines indexes here (title + body
+only; ours searches an export's summaries too, so its subset is written without them, and a
+reused --index must have been built without them):
 
 - keyword: 3 or 4 rare units of the summary, lowercased, in summary order. A unit is a syllable,
   or two adjacent syllables that the subset shows to be one word (the pair occurs >= 3 times and
@@ -189,6 +191,9 @@ def build_ours(subset: Path, index_dir: Path, reuse: bool,
     seconds = time.perf_counter() - started
     engine = Engine(index_dir)
     engine.warm()
+    if reuse and any(engine.article(h.id).summary for h in engine.search(SearchRequest(per_page=100)).hits):  # type: ignore[union-attr]
+        sys.exit(f"error: the index at {index_dir} holds summaries, which our engine searches and these queries are "
+                 "made of; build it without them (bench/common.py write_subset(summaries=False)) or drop --index")
 
     def search(query: str, kind: str) -> list[str]:
         result = engine.search(SearchRequest(query=query, per_page=TOP))
@@ -329,7 +334,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="vnsearch-relevance-") as tmp:
         work = Path(tmp)
-        subset = write_subset(docs, work)
+        subset = write_subset(docs, work, summaries=False)  # the queries are the summaries: no engine reads them
         (work / "ours").mkdir()
         (work / "whoosh").mkdir()
         suggestions: dict[str, str | None] = {}

@@ -39,6 +39,7 @@ from search.query import suggest
 from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import StatisticsReader, Vocabulary
+from search.schema import indexed_body
 
 MAX_QUERY_CHARS = 1000
 TITLE_COMPLETIONS = 3
@@ -70,8 +71,13 @@ def _stored(searcher: Searcher, stored: dict[int, dict[str, Any]], doc: int) -> 
     return stored[doc]
 
 
+def _body(stored: dict[str, Any]) -> str:
+    """The text the body fields indexed: the summary, if the body does not hold it, then the body."""
+    return indexed_body(stored.get("summary"), stored.get("body", ""))
+
+
 def _texts(stored: list[dict[str, Any]]) -> list[str]:
-    return [text for fields in stored for text in (fields["title"], fields.get("body", ""))]
+    return [text for fields in stored for text in (fields["title"], _body(fields))]
 
 
 class Engine:
@@ -240,7 +246,7 @@ class Engine:
             return order, {}
         head = order[: rescore.RESCORE_DEPTH]
         stored = {d: searcher.stored_fields(d) for d, _ in head}
-        texts = [(stored[d]["title"], stored[d].get("body", "")) for d, _ in head]
+        texts = [(stored[d]["title"], _body(stored[d])) for d, _ in head]
         return rescore.rescored([d for d, _ in head], [s for _, s in head], texts, plan) + order[len(head):], stored
 
     @staticmethod
@@ -300,7 +306,7 @@ class Engine:
             url=stored.get("url") or None,
             countries=countries,
             officials=officials,
-            snippet=snippet(stored.get("body", ""), seqs, prefixes, names=names),
+            snippet=snippet(_body(stored), seqs, prefixes, names=names),
             score=round(score, 4) if score is not None else None,
         )
 

@@ -30,7 +30,7 @@ from search.ingest.readers import RawArticle, Skipped, read_paths
 from search.metadata import extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
-from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED
+from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED, indexed_body
 from search.writers import open_writer
 
 # Each commit leaves one segment per worker and merging is costly (Whoosh re-adds every posting
@@ -82,15 +82,17 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
             for o in article.officials
         ],
     }
+    body = indexed_body(article.summary, article.body)
     return {
         "id": article.id,
         "checksum": digest,
         "title": article.title,
-        "body": article.body,
+        "body": body,
+        "_stored_body": article.body,  # the summary is stored on its own
         "title_syl": article.title,
-        "body_syl": article.body,
+        "body_syl": body,
         "title_names": article.title,
-        "body_names": article.body,
+        "body_names": body,
         "summary": article.summary or "",
         "url": article.url or "",
         "meta": json.dumps(meta, ensure_ascii=False),

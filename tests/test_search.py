@@ -1,6 +1,7 @@
 """Search behaviour a user sees, on real indexes built from real Vietnamese text."""
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from search.engine import Engine
 from search.highlight import snippet
 from search.indexer import index_paths
 from search.models import SearchRequest
+from search.schema import indexed_body
 from tests.conftest import SECRET_TALKS, write_article
 
 
@@ -499,3 +501,27 @@ def test_scattered_matches_still_get_marked_snippets(engine: Engine) -> None:
 def test_an_accented_query_with_a_missing_word_is_relaxed_too(engine: Engine) -> None:
     result = engine.search(SearchRequest(query="Lavrov đàm phán đàn tỳ bà xylophone"))
     assert result.relaxed and "001_4ce8738a79631aa8" in [h.id for h in result.hits]
+
+
+def test_an_exports_summary_is_searched_and_shown_in_snippets(tmp_path: Path) -> None:
+    """The summary ("sapo") a JSON export carries beside the body is the article's lead: a query
+    of its words finds the article, and the snippet marks them; the stored body stays as given."""
+    rows = [{"id": "sapo", "title": "Hồng Kông 20 năm", "summary": "Anh chấp nhận trả lại Hồng Kông cho Trung Quốc năm 1997.",
+             "body": "Lễ chuyển giao diễn ra trong mưa. Hàng nghìn người dự lễ."},
+            {"id": "inside", "title": "Tin khác", "summary": "Hàng nghìn người dự lễ.",
+             "body": "Lễ hội diễn ra ở Huế. Hàng nghìn người dự lễ."}]
+    path = tmp_path / "export.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    index_paths(tmp_path / "ix", [path])
+    with Engine(tmp_path / "ix") as engine:
+        hits = engine.search(SearchRequest(query="chấp nhận trả lại Hồng Kông")).hits
+        assert [h.id for h in hits] == ["sapo"] and "<mark>chấp nhận</mark> <mark>trả</mark>" in hits[0].snippet
+        assert engine.article("sapo").body == rows[0]["body"]  # type: ignore[union-attr]
+        assert engine.article("sapo").summary == rows[0]["summary"]  # type: ignore[union-attr]
+        # a summary the body already holds is not indexed twice
+        assert engine.search(SearchRequest(query='"hàng nghìn người dự lễ"')).total == 2
+        inside = engine.search(SearchRequest(query="Huế")).hits[0]
+        assert inside.id == "inside" and "ở <mark>Huế</mark>" in inside.snippet
+    assert indexed_body(rows[1]["summary"], rows[1]["body"]) == rows[1]["body"]
+    assert indexed_body("  Hàng  nghìn người\ndự lễ. ", rows[1]["body"]) == rows[1]["body"]  # spacing aside
+    assert indexed_body(rows[0]["summary"], rows[0]["body"]) == rows[0]["summary"] + "\n\n" + rows[0]["body"]
