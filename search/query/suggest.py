@@ -60,10 +60,18 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     short = sum(map(len, asked)) <= LONG_QUERY_SYLLABLES
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
+    corrected = False
     for unit in units:
         misspelt = corrections > 0 and _misspelt(unit, vocab, rare_too=not unaccented)
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
+        corrected |= misspelt and suggested[-1] != unit.names[0]
+    if corrected and unaccented and len(texts) == 1 and not any(fields):
+        # "thu tuogn": with "tuogn" corrected, "thu tuong" is one word to restore ("thủ tướng"),
+        # which the words one by one ("thứ tượng") are not
+        respelt = " ".join(fold(s) for word in suggested for s in word)
+        again = suggestion([respelt], vocab, 0, context)
+        return again if again is not None else _written(_cased(suggested, texts, context()), [len(units)], fields)
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
     sizes = [len(text_units) for text_units in per_text]
@@ -141,9 +149,12 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -
     if better is None and correct:
         known = vocab.knows(word)  # a rare syllable: one edit away from a far commoner one
         maxdist = 1 if known or len(word) <= SHORT_WORD else MAX_DISTANCE
-        found = vocab.corrector.suggest(word, limit=3, maxdist=maxdist)
+        nearest = vocab.corrector.suggest(word, limit=10, maxdist=maxdist)
         if known:
-            found = [s for s in found if vocab.df(s) >= RARER * vocab.df(word)]
+            nearest = [s for s in nearest if vocab.df(s) >= RARER * vocab.df(word)]
+        found = nearest[:3]
+        if unaccented:  # typed bare: the nearest bare words (then restored), "phna" -> "phan", not "phía"
+            found = [s for s in nearest if not has_diacritics(s)] or found
         better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
         better = (vocab.restore(better) or better) if better else None
     return tuple(better.split("_")) if better else typed
