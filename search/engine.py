@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import Counter
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,10 +20,11 @@ from whoosh.searching import Searcher
 from search import evaluate
 from search import facets as facet_mod
 from search import rescore
-from search.analysis import fold, normalize_query
+from search.analysis import fold, folded_view, normalize_query
+from search.analysis.normalize import SYLLABLE
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
-from search.highlight import mark_all, snippet
+from search.highlight import mark_all, sequence_pattern, snippet
 from search.index_store import open_index, term_text
 from search.metadata import country_name
 from search.models import (
@@ -43,6 +45,9 @@ from search.schema import indexed_body
 
 MAX_QUERY_CHARS = 1000
 TITLE_COMPLETIONS = 3
+MIN_COMPOUND_DF = 2  # articles a multi-syllable word must be in to be offered as a completion...
+LARGE_INDEX = 1000  # ...in an index of this many articles or more
+COMPLETION_TITLES = 50  # headlines read for the words that follow what was typed
 
 
 def _meta(stored: dict[str, Any]) -> tuple[tuple[Country, ...], tuple[Official, ...]]:
@@ -435,17 +440,34 @@ class Engine:
         head, last = words[:-1], words[-1]
         stem = "_".join(words) if len(words) > 1 else last
         vocab = self.vocabulary()
-        head_text = ""
         with self._lock:  # a reader is closed when the next generation arrives: use it under the lock
             reader = self.searcher().reader()
             terms = _expand(reader, stem)
-            if not terms and head:
-                terms = _expand(reader, last)
-                head_text = " ".join(head) + " "
-        # folded terms ("dam_phan") stand for their most used accented form ("đàm_phán")
+        # folded terms ("dam_phan") stand for their most used accented form ("đàm_phán"); a
+        # compound one article holds is as often pyvi's slip ("putin_dài") as a word
         shown = dict.fromkeys(vocab.best_accented.get(t, t) if fold(t) == t else t for t in terms)
-        ranked = sorted(shown, key=lambda t: -vocab.df(t))
-        return [Completion(head_text + t.replace("_", " "), "term") for t in ranked[:limit]]
+        least = MIN_COMPOUND_DF if vocab.doc_count >= LARGE_INDEX else 1  # a small archive's words are all rare
+        ranked = sorted((t for t in shown if "_" not in t or vocab.df(t) >= least), key=lambda t: -vocab.df(t))
+        if not ranked and head:
+            return self._complete_after(head, last, limit)
+        return [Completion(t.replace("_", " "), "term") for t in ranked[:limit]]
+
+    def _complete_after(self, head: list[str], last: str, limit: int) -> list[Completion]:
+        """"putin d": no index word starts so, so the words that follow "putin" in headlines and
+        start with "d", as the headlines write them (any common word starting with "d" after
+        "putin" made "putin dài", "hà nội tại")."""
+        pattern = sequence_pattern(frozenset({tuple(fold(w) for w in head)}))
+        if pattern is None:
+            return []
+        wanted = fold(last)
+        seen: Counter[str] = Counter()
+        for completion in self._complete_titles(" ".join([*head, last]), COMPLETION_TITLES):
+            title = completion.text
+            for match in pattern.finditer(folded_view(title)):
+                after = SYLLABLE.search(title, match.end())
+                if after and fold(after.group().lower()).startswith(wanted) and not title[match.end():after.start()].strip(" "):
+                    seen[title[match.start():after.end()].lower()] += 1
+        return [Completion(text, "term") for text, _ in seen.most_common(limit)]
 
     def doc_count(self) -> int:
         with self._lock:
