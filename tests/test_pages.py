@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from html import unescape
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+from search.indexer import index_paths
+from webapp.engine_access import close as close_engine
+from webapp.params import MAX_PAGE
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> str:
@@ -29,7 +36,7 @@ def test_clicking_a_country_facet_filters(client: FlaskClient) -> None:
     assert link, "country facet link for GB"
     filtered = page(client, unescape(link.group(1)))
     assert "country=GB" in unescape(link.group(1))
-    assert 'aria-pressed="true"' in filtered and "Bỏ lọc" in filtered
+    assert 'data-value="GB" aria-current="true"' in filtered and "Bỏ lọc" in filtered
     for title_block in re.findall(r'<li class="hit">(.*?)</li>', filtered, re.S):
         assert "Anh" in title_block
 
@@ -143,3 +150,174 @@ def test_search_urls_change_only_what_they_are_asked_to(client: FlaskClient, que
             expected.setlist(key, values)
         encoded = urlencode([(k, v) for k, v in expected.items(multi=True) if v != ""])
         assert _urls(request.args, tuple(changes))(changes) == "/" + ("?" + encoded if encoded else "")
+
+
+# Three dated articles: January, March and June 2023, so the histogram has empty months between.
+DATED = {
+    "a.txt": "---\ndate: 2023-01-10\nsource: Nhân Dân\n---\nGiá hải sâm tăng mạnh\n\nGiá hải sâm tại Khánh Hòa tăng mạnh.\n",
+    "b.txt": "---\ndate: 2023-03-20\nsource: VTC News\n---\nXuất khẩu hải sâm\n\nHải sâm Việt Nam được xuất khẩu sang Nhật Bản.\n",
+    "c.txt": "---\ndate: 2023-06-02\nsource: Nhân Dân\n---\nNuôi hải sâm ở Cam Ranh\n\nNgư dân Cam Ranh nuôi hải sâm.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def dated_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    from webapp import create_app
+
+    corpus, index_dir = tmp_path_factory.mktemp("dated-corpus"), tmp_path_factory.mktemp("dated-index")
+    for name, text in DATED.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assert index_paths(index_dir, [corpus]).indexed == 3
+    app = create_app({"INDEX": index_dir})
+    yield app.test_client()
+    close_engine(app)
+
+
+def page_numbers(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'aria-label="Trang (\d+)"', html)]
+
+
+@pytest.mark.parametrize("page_number, pages, expected", [
+    (1, 3544, [1, 2, 3, MAX_PAGE]),
+    (MAX_PAGE - 1, 3544, [1, MAX_PAGE - 3, MAX_PAGE - 2, MAX_PAGE - 1, MAX_PAGE]),
+    (MAX_PAGE, 3544, [1, MAX_PAGE - 2, MAX_PAGE - 1, MAX_PAGE]),
+    (2, 5, [1, 2, 3, 4, 5]),
+])
+def test_page_links_stop_at_the_last_page_the_params_accept(client: FlaskClient, page_number: int, pages: int,
+                                                            expected: list[int]) -> None:
+    from webapp.pages import pagination
+
+    with client.application.test_request_context(f"/?q=thu+tuong&page={page_number}"):
+        from flask import request
+
+        items = pagination(request.args, page_number, pages)
+    assert [item["number"] for item in items if not item["gap"]] == expected
+    for item in items:
+        if not item["gap"]:
+            page(client, item["url"])  # every link is a page, never the 400 page
+
+
+def test_the_page_says_when_it_links_fewer_pages_than_the_results_fill(client: FlaskClient,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    assert client.get(f"/?page={MAX_PAGE}").status_code == 200 and client.get(f"/?page={MAX_PAGE + 1}").status_code == 400
+    html = page(client, "/?per_page=1&page=3")  # 5 pages, all reachable
+    assert page_numbers(html) == [1, 2, 3, 4, 5] and "page-cap" not in html
+    monkeypatch.setattr("webapp.pages.MAX_PAGE", 3)
+    html = page(client, "/?per_page=1&page=3")
+    assert page_numbers(html) == [1, 2, 3] and 'rel="next"' not in html
+    assert "Chỉ xem được 3 trang đầu trong 5 trang." in html
+
+
+@pytest.mark.parametrize("url, back", [
+    ("/?q=hà+nội&country=VN&sort=newest&page=2", "/?q=hà nội&country=VN&sort=newest&page=2"),
+    ("/?official=Sergei+Lavrov&country=RU&country=US&from=2022-01&to=2022-12&per_page=5",
+     "/?country=RU&country=US&official=Sergei Lavrov&from=2022-01&to=2022-12&per_page=5"),
+    ("/?q=Lavrov&page=abc&sort=sideways&evil=1&country=", "/?q=Lavrov"),  # only what the search page accepts
+    ("/?q=%22%3E%3Cscript%3E&source=%3Cb%3E", '/?q="><script>&source=<b>'),
+    ("/?page=3", "/?page=3"),
+    ("", "/"),
+])
+def test_the_article_page_links_back_to_the_same_search(client: FlaskClient, url: str, back: str) -> None:
+    article_url = "/articles/001_4ce8738a79631aa8" + url.removeprefix("/")
+    html = page(client, article_url)
+    link = re.search(r'<p class="back"><a href="([^"]*)">', html)
+    assert link and decoded(unescape(link.group(1))) == decoded(back)
+    assert "<script>" not in html and "<b>" not in html
+    related = re.search(r'<section class="related".*?</section>', html, re.S)
+    assert related
+    for href in re.findall(r'href="([^"]+)"', related.group(0)):  # a related article keeps the way back too
+        assert decoded(unescape(href))[1] == decoded(back)[1]
+
+
+def decoded(url: str) -> tuple[str, list[tuple[str, str]]]:
+    """A URL's path and its parameters, decoded, in order."""
+    parts = urlsplit(url)
+    return parts.path, parse_qsl(parts.query)
+
+
+def test_result_links_carry_the_search_to_the_article_page(client: FlaskClient) -> None:
+    html = page(client, "/?q=Nga&country=RU&sort=newest&per_page=2&page=2&evil=1")
+    hrefs = [unescape(h) for h in re.findall(r'<h3><a href="(/articles/[^"]+)"', html)]
+    assert len(hrefs) == 2
+    for href in hrefs:
+        assert href.split("?", 1)[1] == "q=Nga&country=RU&sort=newest&page=2&per_page=2"
+        back = re.search(r'<p class="back"><a href="([^"]*)"', page(client, href))
+        assert back and unescape(back.group(1)) == "/?q=Nga&country=RU&sort=newest&page=2&per_page=2"
+
+
+def test_selected_facet_values_say_so(client: FlaskClient) -> None:
+    html = page(client, "/?q=Nga&country=RU")
+    assert "aria-pressed" not in html
+    selected = re.findall(r'<a [^>]*class="facet-link selected"[^>]*>.*?</a>', html)
+    assert len(selected) == 1 and 'data-value="RU" aria-current="true"' in selected[0]
+    assert '<span class="visually-hidden"> bài (đang chọn)</span>' in selected[0]
+    assert html.count("(đang chọn)") == 1 and html.count('aria-current="true"') == 2  # + the current sort
+
+
+def test_months_without_articles_are_no_links_and_a_month_list_offers_the_same(dated_client: FlaskClient) -> None:
+    html = page(dated_client, "/?q=hải+sâm")
+    svg = re.search(r"<svg class=\"histogram\".*?</svg>", html, re.S)
+    assert svg and 'aria-hidden="true"' in svg.group(0)
+    bars = re.findall(r'<a href="([^"]+)" tabindex="-1"', svg.group(0))
+    months_with_articles = ["2023-01", "2023-03", "2023-06"]  # not February, April or May
+    assert [unescape(b) for b in bars] == ["/?" + urlencode({"q": "hải sâm", "from": m, "to": m}) for m in months_with_articles]
+    assert svg.group(0).count("<a ") == 3
+    months = re.search(r'<details class="more months"><summary>Chọn tháng \(3\)</summary>(.*?)</details>', html, re.S)
+    assert months, "the month list, folded"
+    assert re.findall(r'href="([^"]+)" class="facet-link" data-month', months.group(1)) == bars
+    html = page(dated_client, "/?q=hải+sâm&from=2023-03&to=2023-03")
+    months = re.search(r'<details class="more months" open>.*?</details>', html, re.S)
+    assert months and 'data-month="2023-03" aria-current="true"' in months.group(0) and "(đang chọn)" in months.group(0)
+    assert 'class="selected"' in html  # the March bar
+
+
+@pytest.mark.parametrize("url, count", [
+    ("/", "Kho có <strong>5</strong> bài"),
+    ("/?source=TASS", "Có <strong>1</strong> bài phù hợp bộ lọc"),
+    ("/?official=Vladimir+Putin", "Có <strong>3</strong> bài phù hợp bộ lọc"),
+    ("/?country=XX", "Không có bài nào phù hợp bộ lọc"),
+    ("/?from=2030", "Không có bài nào phù hợp bộ lọc"),
+    ("/?country=", "Kho có <strong>5</strong> bài"),  # an empty filter filters nothing
+    ("/?q=Lavrov&country=RU", "<strong>2</strong> kết quả"),
+])
+def test_the_count_speaks_of_the_archive_only_without_filters(client: FlaskClient, url: str, count: str) -> None:
+    html = page(client, url)
+    line = re.search(r'<p class="count" id="result-count">(.*?)<span class="(?:range|took)"', html, re.S)
+    assert line and " ".join(line.group(1).split()) == count
+    if url == "/?country=":
+        assert "Bỏ lọc" not in html
+
+
+@pytest.mark.parametrize("ignored, phrase", [
+    (["ký tự bị bỏ qua: 🎉"], "ký tự “🎉”"),
+    (["ngoặc bị bỏ qua: ("] * 3, "ngoặc “(” (3 lần)"),
+    (["ngoặc bị bỏ qua: (", "ngoặc bị bỏ qua: )", "ngoặc bị bỏ qua: ("], "ngoặc “(” (2 lần), “)”"),
+    (['dấu ngoặc kép không đóng (")', "OR ở cuối truy vấn", "OR ở cuối truy vấn"],
+     'dấu ngoặc kép không đóng ("); OR ở cuối truy vấn (2 lần)'),
+    (["trường không hỗ trợ: foo:", "ký tự bị bỏ qua: !!", "ký tự bị bỏ qua: 🎉"], "trường không hỗ trợ “foo:”; ký tự “!!”, “🎉”"),
+    ([], ""),
+])
+def test_ignored_parts_are_grouped_and_worded_once(ignored: list[str], phrase: str) -> None:
+    from webapp.pages import ignored_notice
+
+    assert ignored_notice(ignored) == phrase
+
+
+@pytest.mark.parametrize("q, notice", [
+    ("🎉", "Đã bỏ qua: ký tự “🎉”."),
+    ("(((", "Đã bỏ qua: ngoặc “(” (3 lần)."),
+    ("Lavrov )", "Đã bỏ qua: ngoặc “)”."),
+    ("<<<", "Đã bỏ qua: ký tự “&lt;&lt;&lt;”."),  # escaped
+])
+def test_the_page_shows_the_ignored_notice(client: FlaskClient, q: str, notice: str) -> None:
+    html = page(client, "/?" + urlencode({"q": q}))
+    assert f'<p class="notice">{notice}</p>' in html
+    assert "bị bỏ qua" not in html
+
+
+def test_search_state_keeps_only_search_parameters(client: FlaskClient) -> None:
+    from webapp.pages import search_state
+
+    args = MultiDict([("evil", "x"), ("page", "2"), ("q", " "), ("country", "VN"), ("per_page", "9999"), ("country", "RU")])
+    with client.application.test_request_context("/"):
+        assert search_state(args) == [("country", "VN"), ("country", "RU"), ("page", "2")]

@@ -10,16 +10,19 @@ from flask import Blueprint, Response, abort, current_app, g, render_template, r
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from search.facets import UNDATED
 from search.models import FacetValue, SearchRequest
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
-from webapp.params import search_request
+from webapp.params import MAX_PAGE, BadParameter, search_request
 
 bp = Blueprint("pages", __name__)
 
 FACET_TITLES = {"country": "Quốc gia", "official": "Quan chức", "source": "Nguồn"}
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 VISIBLE_VALUES = 8
+# Every parameter of a search, in the order the back link from an article page lists them.
+SEARCH_PARAMS = ("q", "country", "official", "source", "from", "to", "sort", "page", "per_page")
 
 
 def _url(args: MultiDict[str, str], **changes: Any) -> str:
@@ -115,6 +118,8 @@ def active_filters(args: MultiDict[str, str], facets: dict[str, list[FacetValue]
     for name, title in FACET_TITLES.items():
         labels = {v.value: v.label for v in facets.get(name, [])}
         for value in args.getlist(name):
+            if not value.strip():  # `?country=` filters nothing (params.py drops it): no chip
+                continue
             remaining = [v for v in args.getlist(name) if v != value]
             chips.append({"label": f"{title}: {labels.get(value.upper() if name == 'country' else value, value)}",
                           "remove_url": _url(args, **{name: remaining})})
@@ -125,6 +130,9 @@ def active_filters(args: MultiDict[str, str], facets: dict[str, list[FacetValue]
 
 
 def pagination(args: MultiDict[str, str], page: int, pages: int) -> list[dict[str, Any]]:
+    """Links to the first, the last and the nearby pages. `pages` is the last page to link: never
+    past MAX_PAGE, which params.py refuses."""
+    pages = min(pages, MAX_PAGE)
     window = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
     items: list[dict[str, Any]] = []
     for number in window:
@@ -137,9 +145,61 @@ def pagination(args: MultiDict[str, str], page: int, pages: int) -> list[dict[st
     return items
 
 
+def search_state(args: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """The search parameters in `args`, carried from a result to its article page and back so the
+    back link returns to the same results. Only the names in SEARCH_PARAMS are kept, and a value
+    the search page would refuse is dropped: the back link must never lead to an error page."""
+    state = MultiDict([(name, value) for name in SEARCH_PARAMS for value in args.getlist(name) if value.strip()])
+    for _ in SEARCH_PARAMS:  # each refusal names one parameter; at worst every one goes
+        try:
+            search_request(state, current_app.config["VNSEARCH"])
+            break
+        except BadParameter as e:
+            state.poplist(e.param)
+    return list(state.items(multi=True))
+
+
+def _query_string(pairs: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def ignored_notice(ignored: list[str]) -> str:
+    """The query parts the engine ignored, as one phrase after "Đã bỏ qua:": each reason once, with
+    its parts and how often each came. The engine words a reason "ngoặc bị bỏ qua: (", and the notice
+    already says "bỏ qua": ["ngoặc bị bỏ qua: ("] * 3 -> "ngoặc “(” (3 lần)".
+    webapp/static/embed.js words the widget's notice the same way."""
+    reasons: dict[str, dict[str, int]] = {}
+    for item in ignored:
+        reason, _, part = item.partition(": ")
+        parts = reasons.setdefault(reason.removesuffix(" bị bỏ qua"), {})
+        parts[part] = parts.get(part, 0) + 1
+    return "; ".join(_reason_phrase(reason, parts) for reason, parts in reasons.items())
+
+
+def _reason_phrase(reason: str, parts: dict[str, int]) -> str:
+    if list(parts) == [""]:  # a reason without a part, such as "OR ở cuối truy vấn"
+        return _times(reason, parts[""])
+    return reason + " " + ", ".join(_times(f"“{part}”", n) for part, n in parts.items())
+
+
+def _times(text: str, n: int) -> str:
+    return f"{text} ({n} lần)" if n > 1 else text
+
+
 def _month_url(args: MultiDict[str, str]) -> Callable[[str], str]:
     url = _urls(args, ("from", "to"))
     return lambda month: url({"from": [month], "to": [month]})
+
+
+def _selected_month(args: MultiDict[str, str]) -> str | None:
+    return args.get("from") if args.get("from") == args.get("to") else None
+
+
+def month_links(args: MultiDict[str, str], values: list[FacetValue]) -> list[FacetLink]:
+    """The months with articles as a list of links: what the histogram's bars offer, for the
+    keyboard and screen readers (the bars are out of the tab order)."""
+    url, selected = _month_url(args), _selected_month(args)
+    return [FacetLink(v.value, v.label, v.count, v.value == selected, url(v.value)) for v in values if v.value != UNDATED and v.count]
 
 
 @bp.get("/")
@@ -153,10 +213,14 @@ def index() -> str:
         result=result,
         q=search.query,
         args=args,
+        filtered=bool(search.countries or search.officials or search.sources or search.date_from or search.date_to),
         facets=facet_view(args, result.facets),
         chips=active_filters(args, result.facets),
-        histogram=month_histogram(result.facets.get("date", []), _month_url(args),
-                                  selected=args.get("from") if args.get("from") == args.get("to") else None),
+        histogram=month_histogram(result.facets.get("date", []), _month_url(args), selected=_selected_month(args)),
+        months=month_links(args, result.facets.get("date", [])),
+        article_query=_query_string(search_state(args)),
+        ignored=ignored_notice(result.ignored),
+        max_page=MAX_PAGE,
         sort_links=[{"label": label, "url": _url(args, sort=key), "current": key == search.sort} for key, label in SORT_LABELS.items()],
         suggestion_url=_url(args, q=result.suggestion) if result.suggestion else None,
         pages=pagination(args, search.page, result.pages) if result.pages > 1 else [],
@@ -170,10 +234,11 @@ def article(article_id: str) -> str:
     found = engine.article(article_id)
     if found is None:
         abort(404)
-    q = request.args.get("q", "")[: current_app.config["VNSEARCH"]["MAX_QUERY_CHARS"]]
+    state = search_state(request.args)
+    q = dict(state).get("q", "")
     body_html = Markup(engine.highlight_text(found.body, q)) if q else None
-    return render_template("article.html", article=found, q=q, body_html=body_html,
-                           related=engine.more_like_this(article_id), search_url=url_for("pages.index"))
+    return render_template("article.html", article=found, q=q, body_html=body_html, related=engine.more_like_this(article_id),
+                           search_url=url_for("pages.index"), state_query=_query_string(state))
 
 
 @bp.get("/opensearch.xml")

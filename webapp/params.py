@@ -9,6 +9,7 @@ from search.facets import BadFilter, date_bound
 from search.models import SORTS, SearchRequest
 
 MAX_FILTER_VALUES = 20
+MAX_PAGE = 1000  # the last page the page and the API accept; the search page links no further
 
 
 class BadParameter(ValueError):
@@ -67,6 +68,6 @@ def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> Searc
         date_from=_date(args, "from"),
         date_to=_date(args, "to"),
         sort=sort,
-        page=_int(args, "page", 1, 1, 1000),
+        page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", settings["PER_PAGE"], 1, settings["MAX_PER_PAGE"]),
     )

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import quote
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 Shoot = Callable[..., None]
@@ -36,6 +38,18 @@ def test_widget_did_you_mean_searches_again(page: Page, server, allowed_host) ->
     panel.get_by_role("button", name="thủ tướng").click()
     expect(page.locator("vn-search input")).to_have_value("thủ tướng")
     expect(panel.locator("mark").first).to_be_visible()
+
+
+@pytest.mark.parametrize("query", ["(((", "🎉 Lavrov ((", "Lavrov xylophone", '"Lavrov OR'])
+def test_widget_shows_the_notices_the_page_shows(page: Page, server, allowed_host, query: str) -> None:
+    """Ignored parts and relaxed matching, worded as on the search page (the same words, the same grouping)."""
+    page.goto(server.url + "/?q=" + quote(query))
+    expected = page.locator("main .notice").all_inner_texts()
+    assert expected, "the page shows a notice for this query"
+    page.goto(allowed_host.widget_url(server.url))
+    panel = search_in_widget(page, query)
+    expect(panel.locator(".notice")).to_have_text(expected)
+    expect(panel.locator("li").first).to_be_visible()
 
 
 def test_widget_on_a_blocked_origin_gets_nothing(browser, server, blocked_host) -> None:

@@ -1,5 +1,6 @@
 // Progressive enhancement for the search page: the page works without this file.
-// - results update as you type (debounced; a newer request aborts the stale one),
+// - results update as you type (debounced; a newer request aborts the stale one); the first update
+//   from a page adds a history entry and later ones replace it, so Back returns to that page,
 // - the box offers suggestions from /api/suggest (ArrowDown/ArrowUp, Enter, Escape),
 // - the officials facet list can be filtered by name.
 (function () {
@@ -40,6 +41,9 @@
   if (!input || !list || !document.querySelector("main.results")) return;
   var status = document.getElementById("live-status");
   var searchController = null, suggestController = null, timer = null, active = -1, lastUrl = null;
+  // The address whose results are shown, and whether its history entry is one a live update added
+  // (marked in history.state): typing there replaces that entry, typing anywhere else adds one.
+  var shownUrl = location.pathname + location.search, liveEntry = !!(history.state && history.state.live);
 
   function pageUrl() {
     var form = input.form, params = new URLSearchParams(new FormData(form));
@@ -53,6 +57,14 @@
     var url = pageUrl();
     if (url === lastUrl) return;
     lastUrl = url;
+    show(url, true);
+  }
+
+  // Fetches `url` and puts its results and facets in place of the shown ones. `record`: add or
+  // replace a history entry for it (typing), or not (Back and Forward, already at that entry).
+  function show(url, record) {
+    var target = new URL(url, location.href);
+    url = target.pathname + target.search;  // as location spells it, for the popstate comparison
     if (searchController) searchController.abort();
     var controller = searchController = new AbortController();
     document.body.classList.add("loading");
@@ -70,13 +82,16 @@
           box.setAttribute("role", "alert");
           box.textContent = message ? message.textContent : "Đã có lỗi xảy ra. Vui lòng thử lại.";
           results.replaceChildren(box);
+          shownUrl = null;  // no entry's results are shown: Back or Forward must fetch them
           return;
         }
         results.replaceWith(document.importNode(fresh, true));
         var facets = doc.querySelector("aside.facets"), old = document.querySelector("aside.facets");
         if (facets && old) old.replaceWith(document.importNode(facets, true));
         document.title = doc.title;
-        history.replaceState(null, "", url);
+        if (record && liveEntry) history.replaceState({ live: true }, "", url);
+        else if (record) { history.pushState({ live: true }, "", url); liveEntry = true; }
+        shownUrl = url;
         var count = doc.getElementById("result-count");
         if (status && count) status.textContent = count.textContent.replace(/\s+/g, " ").trim();
       })
@@ -150,6 +165,19 @@
       input.removeAttribute("aria-activedescendant");
     }
   }
+
+  // Back or Forward to another search of this page: show its results and its query in the box.
+  // A fragment link (#filters) also fires popstate, with the results already right.
+  window.addEventListener("popstate", function (e) {
+    liveEntry = !!(e.state && e.state.live);
+    var url = location.pathname + location.search;
+    if (url === shownUrl) return;
+    clearTimeout(timer);
+    closeSuggestions();
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    lastUrl = pageUrl();
+    show(url, false);
+  });
 
   lastUrl = pageUrl();
   input.addEventListener("input", function () {

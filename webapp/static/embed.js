@@ -19,11 +19,11 @@
     ".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}" +
     ".panel{margin-top:8px;border:1px solid #d6dbe1;border-radius:8px;padding:10px 12px;max-height:440px;overflow:auto;background:#fff}" +
     ".panel[hidden]{display:none}" +
-    "ol{list-style:none;margin:6px 0 0;padding:0}li{padding:8px 0;border-top:1px solid #eceff2}" +
+    "ol{list-style:none;margin:6px 0 0;padding:0}li{padding:8px 0;border-top:1px solid #eceff2;overflow-wrap:anywhere}" +
     "a{color:#0b5cad}.title{font-weight:600;text-decoration:none}.title:hover{text-decoration:underline}" +
     "mark{background:#ffe58a;color:inherit;padding:0 1px;border-radius:2px}" +
     ".meta{color:#4f5863;font-size:.85em}.snippet{margin:2px 0 0;font-size:.93em;overflow-wrap:anywhere}" +
-    ".msg{color:#4f5863;margin:0}.error{color:#8c1d18}" +
+    ".msg{color:#4f5863;margin:0;overflow-wrap:anywhere}.notice{margin-top:4px}.error{color:#8c1d18}" +
     ".dym{background:none;border:0;padding:0;color:#0b5cad;text-decoration:underline;font-weight:600}" +
     ".all{display:inline-block;margin-top:8px}";
 
@@ -74,6 +74,27 @@
     return parts.length === 2 ? "tháng " + parts[1] + "/" + parts[0] : iso;
   }
 
+  // The query parts the API ignored, worded as the search page words them (ignored_notice in
+  // webapp/pages.py): each reason once with its parts and counts, and no "bị bỏ qua" after
+  // "Đã bỏ qua:": ["ngoặc bị bỏ qua: (", ×3] -> "ngoặc “(” (3 lần)".
+  function ignoredText(ignored) {
+    var reasons = new Map();
+    ignored.forEach(function (item) {
+      var at = item.indexOf(": ");
+      var reason = (at < 0 ? item : item.slice(0, at)).replace(/ bị bỏ qua$/, "");
+      var part = at < 0 ? "" : item.slice(at + 2);
+      if (!reasons.has(reason)) reasons.set(reason, new Map());
+      var parts = reasons.get(reason);
+      parts.set(part, (parts.get(part) || 0) + 1);
+    });
+    function times(text, n) { return n > 1 ? text + " (" + n + " lần)" : text; }
+    return Array.from(reasons, function (entry) {
+      var reason = entry[0], parts = entry[1];
+      if (parts.size === 1 && parts.has("")) return times(reason, parts.get(""));
+      return reason + " " + Array.from(parts, function (p) { return times("“" + p[0] + "”", p[1]); }).join(", ");
+    }).join("; ");
+  }
+
   function articleUrl(api, id, query) {
     return api + "/articles/" + encodeURIComponent(id).replace(/%2F/g, "/") + "?q=" + encodeURIComponent(query);
   }
@@ -111,6 +132,9 @@
           dym.appendChild(again);
           panel.appendChild(dym);
         }
+        // The same notices as the search page: words no article had all of, and ignored parts.
+        if (data.relaxed) panel.appendChild(el("p", { class: "msg notice" }, "Không bài nào chứa tất cả các từ; đang hiện các bài chứa một phần."));
+        if (data.ignored && data.ignored.length) panel.appendChild(el("p", { class: "msg notice" }, "Đã bỏ qua: " + ignoredText(data.ignored) + "."));
         if (!data.hits.length) return;
         var ol = el("ol");
         data.hits.forEach(function (hit) {
