@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -321,3 +322,30 @@ def test_search_state_keeps_only_search_parameters(client: FlaskClient) -> None:
     args = MultiDict([("evil", "x"), ("page", "2"), ("q", " "), ("country", "VN"), ("per_page", "9999"), ("country", "RU")])
     with client.application.test_request_context("/"):
         assert search_state(args) == [("country", "VN"), ("country", "RU"), ("page", "2")]
+
+
+def test_the_article_page_shows_the_summary_it_searched(tmp_path: Path) -> None:
+    """An export's summary is searched with the body, so the article page shows it above the
+    body (highlighted too), unless the body already holds it."""
+    from webapp import create_app
+
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "sapo.md").write_text("---\nsummary: Anh chấp nhận trả lại Hồng Kông năm 1997.\n---\nHồng Kông 20 năm\n\n"
+                                    "Lễ chuyển giao diễn ra trong mưa.\n", encoding="utf-8")
+    (corpus / "inside.md").write_text("---\nsummary: Lễ hội diễn ra ở Huế.\n---\nTin Huế\n\nLễ hội diễn ra ở Huế. Du khách đông.\n",
+                                      encoding="utf-8")
+    index_paths(index_dir, [corpus])
+    app = create_app({"INDEX": index_dir})
+    try:
+        client = app.test_client()
+        found = client.get("/?q=chấp nhận Hồng Kông").get_data(as_text=True)
+        assert "/articles/sapo" in found
+        page = client.get("/articles/sapo?q=chấp nhận").get_data(as_text=True)
+        assert '<p class="lead"><mark>Anh</mark>' not in page  # "Anh" was not asked
+        assert '<p class="lead">Anh <mark>chấp nhận</mark> trả lại Hồng Kông năm 1997.</p>' in page
+        assert "Các từ khớp với" in page  # the note, although the body holds no match
+        inside = client.get("/articles/inside").get_data(as_text=True)
+        assert 'class="lead"' not in inside and inside.count("Lễ hội diễn ra ở Huế.") == 1
+    finally:
+        close_engine(app)

@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.facets import UNDATED
 from search.models import FacetValue, SearchRequest
+from search.schema import indexed_body
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
 from webapp.params import MAX_PAGE, BadParameter, search_request
@@ -237,8 +238,12 @@ def article(article_id: str) -> str:
     state = search_state(request.args)
     q = dict(state).get("q", "")
     body_html = Markup(engine.highlight_text(found.body, q)) if q else None
-    return render_template("article.html", article=found, q=q, body_html=body_html, related=engine.more_like_this(article_id),
-                           search_url=url_for("pages.index"), state_query=_query_string(state))
+    # the summary (an export's lead) is searched with the body: shown above it, unless the body holds it
+    lead = found.summary if found.summary and indexed_body(found.summary, found.body) != found.body else None
+    lead_html = Markup(engine.highlight_text(lead, q)) if lead and q else None
+    return render_template("article.html", article=found, q=q, body_html=body_html, lead=lead, lead_html=lead_html,
+                           related=engine.more_like_this(article_id), search_url=url_for("pages.index"),
+                           state_query=_query_string(state))
 
 
 @bp.get("/opensearch.xml")

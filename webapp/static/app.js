@@ -2,7 +2,7 @@
 // - results update as you type (debounced; a newer request aborts the stale one); the first update
 //   from a page adds a history entry and later ones replace it, so Back returns to that page,
 // - the box offers suggestions from /api/suggest (ArrowDown/ArrowUp, Enter, Escape),
-// - the officials facet list can be filtered by name.
+// - the officials and countries facet lists can be filtered by name, beyond the values listed.
 (function () {
   "use strict";
   var DEBOUNCE_MS = 250;
@@ -34,7 +34,55 @@
     }
     var none = scope.querySelector(".no-match");
     if (none) none.hidden = shown > 0;
+    moreValues(box, scope, needle, shown);
   });
+
+  // Values beyond the ones listed (the page lists a facet's top 50): /api/facets/<name> under the
+  // same search, debounced; each is a link that adds the filter, as the listed ones do.
+  var moreTimer = null, moreController = null;
+  function moreValues(box, scope, needle, shown) {
+    var name = box.getAttribute("data-facet-name"), list = scope.querySelector(".more-values");
+    if (!name || !list) return;
+    clearTimeout(moreTimer);
+    if (moreController) moreController.abort();
+    list.hidden = true;
+    list.textContent = "";
+    if (needle.length < 2) return;
+    moreTimer = setTimeout(function () {
+      var params = new URLSearchParams(location.search);
+      params.delete("page");
+      var api = new URLSearchParams(params);
+      api.set("contains", box.value.trim());
+      api.set("limit", "10");
+      moreController = window.AbortController ? new AbortController() : null;
+      fetch("/api/facets/" + name + "?" + api.toString(), moreController ? { signal: moreController.signal } : {})
+        .then(function (r) { return r.ok ? r.json() : { values: [] }; })
+        .then(function (data) {
+          var listed = {};
+          scope.querySelectorAll(".facet-values:not(.more-values) a[data-value]").forEach(function (a) { listed[a.getAttribute("data-value")] = true; });
+          data.values.filter(function (v) { return !listed[v.value]; }).forEach(function (v) {
+            var toggle = new URLSearchParams(params);
+            toggle.append(name, v.value);
+            var li = document.createElement("li"), a = document.createElement("a");
+            a.className = "facet-link";
+            a.href = location.pathname + "?" + toggle.toString();
+            a.setAttribute("data-value", v.value);
+            var label = document.createElement("span"), count = document.createElement("span");
+            label.className = "label";
+            label.textContent = v.label;
+            count.className = "count";
+            count.textContent = v.count;
+            a.append(label, count);
+            li.append(a);
+            list.append(li);
+          });
+          list.hidden = !list.children.length;
+          var none = scope.querySelector(".no-match");
+          if (none) none.hidden = shown > 0 || list.children.length > 0;
+        })
+        .catch(function () {});
+    }, DEBOUNCE_MS);
+  }
 
   var input = document.getElementById("q");
   var list = document.getElementById("suggestions");
