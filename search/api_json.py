@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from search.models import Article, ArticleView, Country, Hit, Official, SearchResult
+from search.models import MAX_PAGE, Article, ArticleView, Country, Hit, Official, SearchResult
 
 
 def country_json(c: Country) -> dict[str, str]:
@@ -43,7 +43,7 @@ def result_to_json(result: SearchResult) -> dict[str, Any]:
         "total": result.total,
         "page": r.page,
         "per_page": r.per_page,
-        "pages": result.pages,
+        "pages": min(result.pages, MAX_PAGE),  # the pages one may ask for; `total` counts every match
         "sort": r.sort,
         "hits": [hit_json(h) for h in result.hits],
         "facets": facets,

@@ -91,6 +91,9 @@ class Article:
 SORTS = ("relevance", "newest", "oldest")
 
 
+MAX_PAGE = 1000  # the last page a search may ask for (the API and the page refuse further ones)
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """What a user asked for; built by the CLI or the web layer, validated there."""

@@ -181,3 +181,17 @@ def test_suggest_completes_the_word_after_what_was_typed_from_headlines(client: 
     after "hoa kỳ" was offered before: junk such as "putin dài" on the whole corpus)."""
     found = get(client, "/api/suggest?q=hoa ky s")["suggestions"]
     assert [s["text"] for s in found if s["kind"] == "term"] == ["hoa kỳ sẵn"]
+
+
+def test_pages_counts_only_pages_one_may_ask_for(client: FlaskClient) -> None:
+    """`pages` never names a page the API refuses (at per_page=1 on a large archive it said
+    35,439 while page 1001 answered 400); `total` still counts every match."""
+    from search.api_json import result_to_json
+    from search.models import MAX_PAGE, SearchRequest, SearchResult
+
+    many = SearchResult(SearchRequest(per_page=1), total=MAX_PAGE * 3, hits=[], facets={})
+    assert result_to_json(many)["pages"] == MAX_PAGE and result_to_json(many)["total"] == MAX_PAGE * 3
+    data = get(client, "/api/search?q=&per_page=1")
+    assert data["pages"] == data["total"] == 5
+    assert client.get(f"/api/search?q=&page={MAX_PAGE}").status_code == 200
+    assert client.get(f"/api/search?q=&page={MAX_PAGE + 1}").status_code == 400

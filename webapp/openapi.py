@@ -38,7 +38,7 @@ SCHEMAS: dict[str, Any] = {
     "DateBucket": _obj({"value": {"type": "string", "description": "YYYY-MM or 'undated'"}, "label": _STR, "count": {"type": "integer"}}),
     "SearchResult": _obj({
         "query": _STR, "total": {"type": "integer"}, "page": {"type": "integer"}, "per_page": {"type": "integer"},
-        "pages": {"type": "integer"}, "sort": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
+        "pages": {"type": "integer", "description": "Pages one may ask for: at most 1000 (`total` counts every match)"}, "sort": {"type": "string", "enum": ["relevance", "newest", "oldest"]},
         "hits": _array(_ref("Hit")),
         "facets": _obj({"country": _array(_ref("FacetValue")), "official": _array(_ref("FacetValue")),
                         "source": _array(_ref("FacetValue")), "date": _array(_ref("DateBucket"))}),

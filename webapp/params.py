@@ -6,10 +6,9 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from search.facets import BadFilter, date_bound
-from search.models import SORTS, SearchRequest
+from search.models import MAX_PAGE, SORTS, SearchRequest
 
 MAX_FILTER_VALUES = 20
-MAX_PAGE = 1000  # the last page the page and the API accept; the search page links no further
 
 
 class BadParameter(ValueError):
