@@ -182,8 +182,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     from search.facets import BadFilter
 
     request = SearchRequest(
-        query=args.query, countries=tuple(c.upper() for c in args.country), officials=tuple(args.official),
-        sources=tuple(args.source), date_from=args.date_from, date_to=args.date_to, sort=args.sort,
+        query=args.query, countries=tuple(c.upper() for c in args.country if c.strip()),
+        officials=tuple(o for o in args.official if o.strip()), sources=tuple(s for s in args.source if s.strip()),
+        date_from=args.date_from, date_to=args.date_to, sort=args.sort,
         page=args.page, per_page=args.per_page,
     )
     engine = _engine(args.index)

@@ -35,6 +35,16 @@ def test_first_line_is_the_headline_and_bom_is_ignored(tmp_path: Path) -> None:
     assert raw.body.startswith("Ngày 21/1")
 
 
+def test_utf16_text_and_unclosed_front_matter(tmp_path: Path) -> None:
+    """Windows' "Unicode" text (UTF-16 with its BOM) is read (it was a "binary file"), and a
+    front matter whose "---" never closes is not taken for the headline."""
+    (tmp_path / "u16.txt").write_bytes(GOOD.encode("utf-16"))
+    (tmp_path / "open.md").write_text("---\nNga, Mỹ nhất trí\nNội dung bài.", encoding="utf-8")
+    found = {r.id: r for r in read_paths([tmp_path]) if isinstance(r, RawArticle)}
+    assert found["u16"].title == "Nga, Mỹ nhất trí tiếp tục đối thoại" and found["u16"].body.startswith("Ngày 21/1")
+    assert (found["open"].title, found["open"].body) == ("Nga, Mỹ nhất trí", "Nội dung bài.")
+
+
 def test_front_matter_overrides(tmp_path: Path) -> None:
     write_article(tmp_path, "fm.md", "---\ntitle: Tiêu đề riêng\ndate: 2022-01-21\nsource: VnExpress\ncountries: RU, US\n---\n" + GOOD)
     (raw,) = read_paths([tmp_path])

@@ -50,6 +50,8 @@ def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
             yield from _read_folder(path)
         elif path.is_file():
             yield from read_file(path, root=None)
+        elif path.exists():
+            yield Skipped(_shown(path), "not a regular file or folder")
         else:
             yield Skipped(_shown(path), "no such file or folder")
 
@@ -120,6 +122,13 @@ def read_text_article(path: Path, article_id: str) -> ReadResult:
         data = path.read_bytes()
     except OSError as e:
         return Skipped(origin, f"cannot read file: {e.strerror or e}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its BOM (Windows' "Unicode" text)
+        try:
+            wide = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return Skipped(origin, "not valid UTF-16 text")
+        if len(wide) > 1 and all(c.isprintable() or c.isspace() for c in wide):  # else binary bytes that look like a BOM
+            return parse_text_article(to_nfc(wide), article_id, origin)
     if b"\x00" in data:
         return Skipped(origin, "binary file")
     text = _decode(data)
@@ -154,6 +163,8 @@ def _list_value(value: str | None) -> list[str] | None:
 def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
     meta, content = _split_front_matter(text)
     lines = content.splitlines()
+    if not meta and lines and lines[0].strip() == "---":  # front matter never closed: not the headline
+        lines = lines[1:]
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None and not meta.get("title"):
         return Skipped(origin, "empty file")
