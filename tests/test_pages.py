@@ -107,6 +107,25 @@ def test_histogram_keeps_empty_months_between_dated_ones() -> None:
     assert histogram.undated == 3
 
 
+def test_histogram_leaves_out_stray_dates_far_from_the_rest() -> None:
+    """A 2017 archive with a few articles dated 1967 and 2001 (a body opening on a past event's
+    date): the bars are 2017's months, the strays a line each with a link that filters to them."""
+    from search.models import FacetValue
+    from webapp.histogram import month_histogram
+
+    months = [FacetValue(f"2017-{m:02d}", f"Tháng {m}/2017", 100) for m in range(1, 13)]
+    values = [FacetValue("1967-06", "Tháng 6/1967", 1), FacetValue("2001-03", "Tháng 3/2001", 2), *months,
+              FacetValue("2031-01", "Tháng 1/2031", 1)]
+    histogram = month_histogram(values, lambda v: "/?m=" + v, link_range=lambda a, b: f"/?from={a}&to={b}")
+    assert [b.value for b in histogram.bars] == [m.value for m in months]
+    assert (histogram.earlier, histogram.later) == (3, 1)
+    assert (histogram.earlier_url, histogram.later_url) == ("/?from=&to=2001-03", "/?from=2031-01&to=")
+    assert (histogram.first, histogram.last) == ("Tháng 1/2017", "Tháng 12/2017")
+    # a long archive spread over years keeps every month
+    spread = [FacetValue(f"{y}-06", f"Tháng 6/{y}", 10) for y in range(2010, 2018)]
+    assert len(month_histogram(spread, lambda v: v).bars) == 7 * 12 + 1
+
+
 def test_facet_links_keep_selected_values_in_view_and_toggle_them(client: FlaskClient) -> None:
     from search.models import FacetValue
     from webapp.pages import VISIBLE_VALUES, facet_view

@@ -192,6 +192,11 @@ def _month_url(args: MultiDict[str, str]) -> Callable[[str], str]:
     return lambda month: url({"from": [month], "to": [month]})
 
 
+def _range_url(args: MultiDict[str, str]) -> Callable[[str, str], str]:
+    url = _urls(args, ("from", "to"))
+    return lambda first, last: url({"from": [first] if first else [], "to": [last] if last else []})
+
+
 def _selected_month(args: MultiDict[str, str]) -> str | None:
     return args.get("from") if args.get("from") == args.get("to") else None
 
@@ -217,7 +222,8 @@ def index() -> str:
         filtered=bool(search.countries or search.officials or search.sources or search.date_from or search.date_to),
         facets=facet_view(args, result.facets),
         chips=active_filters(args, result.facets),
-        histogram=month_histogram(result.facets.get("date", []), _month_url(args), selected=_selected_month(args)),
+        histogram=month_histogram(result.facets.get("date", []), _month_url(args), selected=_selected_month(args),
+                                  link_range=_range_url(args)),
         months=month_links(args, result.facets.get("date", [])),
         article_query=_query_string(search_state(args)),
         ignored=ignored_notice(result.ignored),
