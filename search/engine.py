@@ -77,8 +77,11 @@ def _stored(searcher: Searcher, stored: dict[int, dict[str, Any]], doc: int) -> 
 
 
 def _body(stored: dict[str, Any]) -> str:
-    """The text the body fields indexed: the summary, if the body does not hold it, then the body."""
-    return indexed_body(stored.get("summary"), stored.get("body", ""))
+    """The text the body fields indexed: the summary, if the body does not hold it, then the body
+    (kept in the stored fields read for this search: rescoring, snippets and context all ask)."""
+    if "\0body" not in stored:
+        stored["\0body"] = indexed_body(stored.get("summary"), stored.get("body", ""))
+    return stored["\0body"]
 
 
 def _texts(stored: list[dict[str, Any]]) -> list[str]:

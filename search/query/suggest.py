@@ -19,8 +19,10 @@ often write them wins over word-by-word statistics ("o to dien" is "ô tô đi�
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from search.analysis import fold, folded_view, has_diacritics
 from search.analysis.normalize import SYLLABLE, normalize_token_tones
@@ -36,6 +38,7 @@ LONGEST_WORD = 30  # characters: nothing longer is a word worth correcting
 MAX_RUN = 4  # syllables in a row looked up in the hits
 RARE = 2  # documents: a syllable this rare may be a typo an article made too ("giaoo")...
 RARER = 50  # ...when one an edit away is this many times commoner
+EVIDENCE = 12  # occurrences of a syllable inside sentences that settle its case
 MIN_CASED = 1  # occurrences inside a sentence before the hits' capitals are copied (most of them)
 SENTENCE_OPENERS = ".!?:;\"'“”‘’«»()[]-–—…\n"  # before a syllable that may be capitalised for its place
 MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
@@ -94,12 +97,19 @@ def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) ->
         capitalised = {i for i, s in enumerate(flat) if fold(s) in typed_caps}
     wanted = set(flat)
     shapes: dict[str, Counter[str]] = {}
+    pattern = _written_pattern(frozenset(wanted))
+    settled: set[str] = set()  # syllables seen EVIDENCE times already: enough to go by
     for text in hits:
-        for match in SYLLABLE.finditer(text):
+        for match in pattern.finditer(text):
             written = match.group()
             syllable = normalize_token_tones(written.lower())
-            if syllable in wanted and not _starts_sentence(text, match.start()):
-                shapes.setdefault(syllable, Counter())[_shape(written)] += 1
+            if syllable in wanted and syllable not in settled and not _starts_sentence(text, match.start()):
+                seen = shapes.setdefault(syllable, Counter())
+                seen[_shape(written)] += 1
+                if seen.total() >= EVIDENCE:
+                    settled.add(syllable)
+        if len(settled) == len(wanted):
+            break
 
     def cased(i: int, s: str) -> str:
         seen = shapes.get(s, Counter())
@@ -114,6 +124,14 @@ def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) ->
         out.append(tuple(cased(at + k, s) for k, s in enumerate(word)))
         at += len(word)
     return out
+
+
+@lru_cache(maxsize=256)
+def _written_pattern(syllables: frozenset[str]) -> re.Pattern[str]:
+    """The syllables as the hits may write them, in any case: found by re, in C (a Python pass
+    over every syllable of ten articles took a few milliseconds a query)."""
+    alternatives = "|".join(re.escape(s) for s in sorted(syllables, key=len, reverse=True))
+    return re.compile(r"(?<![^\W_])(?:" + alternatives + r")(?![^\W_])", re.IGNORECASE)
 
 
 def _shape(written: str) -> str:
