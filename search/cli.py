@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import struct
 import sys
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("vnsearch: interrupted", file=sys.stderr)
         return 130
     except DAMAGED as e:  # a segment cut short or overwritten: Whoosh reads it as whatever breaks first
-        where = getattr(args, "index", None) or DEFAULT_INDEX
+        where = getattr(args, "index", None) or os.environ.get("VNSEARCH_INDEX") or DEFAULT_INDEX  # serve: its setting
         print(f"vnsearch: the index at {where} is damaged ({type(e).__name__}: {e}); rebuild it with "
               f"'vnsearch index --rebuild --index {where} PATH'", file=sys.stderr)
         return 1

@@ -321,33 +321,35 @@ class Engine:
     def facet_values(self, name: str, request: SearchRequest, contains: str = "", limit: int = 20) -> list[FacetValue]:
         """Every value of one facet under the request's query and its other filters, not only the
         page's top MAX_VALUES, whose folded name contains `contains` ("maduro" finds "Nicolás
-        Maduro"; "cu" Cuba), most articles first: what a filter box searches."""
+        Maduro"; "cu" Cuba), most articles first: what a filter box searches. The query is
+        relaxed exactly when search relaxes it: when nothing matches it and every filter."""
         with self._lock:
             searcher = self.searcher()
             request = facet_mod.resolved(request, self.arrays())
             arrays = self.arrays()
             _, _, built = self._build(request.query)
-            matched = self._matched(arrays, searcher, built)
             filters = facet_mod.array_filters(arrays, request)
+            everything = np.logical_and.reduce([arrays.alive, *filters.values()])
+            matched = self._matched(arrays, searcher, built, relaxed=False)
+            if built is not None and built.relaxed_query is not None and not (matched & everything).any():
+                matched = self._matched(arrays, searcher, built, relaxed=True)
             mask = matched.copy()
             for other, filter_mask in filters.items():
                 if other != name:
                     mask &= filter_mask
             return facet_mod.matching_values(name, arrays, mask, contains, limit, facet_mod.selections(request).get(name, ()))
 
-    def _matched(self, arrays: DocArrays, searcher: Searcher, built: BuiltQuery | None) -> np.ndarray:
-        """The articles a search's facets count: its query's, or its relaxed query's when the
-        query itself finds none (as search does)."""
+    def _matched(self, arrays: DocArrays, searcher: Searcher, built: BuiltQuery | None, relaxed: bool) -> np.ndarray:
+        """The articles a search's facets count: its query's, or its relaxed query's."""
         if built is None:
             return arrays.alive.copy()
+        query, matching = (built.relaxed_query, built.relaxed_matching) if relaxed else (built.query, built.matching)
         try:
-            mask = evaluate.rank(arrays, searcher, built.query, 1).mask & arrays.alive
-            if not mask.any() and built.relaxed_query is not None:
-                mask = evaluate.rank(arrays, searcher, built.relaxed_query, 1).mask & arrays.alive
+            return evaluate.rank(arrays, searcher, query, 1).mask & arrays.alive
         except evaluate.Unsupported:  # what only Whoosh's matchers run: read their documents
             mask = np.zeros(arrays.size, dtype=bool)
-            mask[list(searcher.docs_for_query(built.matching))] = True
-        return mask
+            mask[list(searcher.docs_for_query(matching))] = True
+            return mask & arrays.alive
 
     # -- single articles and statistics ------------------------------------------------
     def article(self, article_id: str) -> ArticleView | None:

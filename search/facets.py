@@ -131,39 +131,58 @@ def date_range(request: SearchRequest) -> tuple[str, str] | None:
 
 
 def resolved(request: SearchRequest, arrays: DocArrays) -> SearchRequest:
-    """The request with each filter value as the index files it: a country by its code or any
-    of its names ("Nga", "Hoa Kỳ"), an official or a source whatever the case and accents typed
-    ("nguyễn xuân phúc", "vov"), a curated official by any of their names ("Sergey Lavrov" is
-    filed as "Sergei Lavrov"). A value the index does not hold stays as given (it finds nothing,
+    """The request with each filter value as the index files it: a country by its code (any case)
+    or one of its names ("Nga", "Hoa Kỳ"); an official or a source as filed, else in another case
+    ("nguyễn xuân phúc", "vov"), else, only when nothing matches so, without accents; a curated
+    official by any of their names ("Sergey Lavrov" is filed as "Sergei Lavrov"). Accents tell
+    people apart (Nguyễn Thành Phong, Nguyễn Thanh Phong), and a code is not a name folded ("Mỹ"
+    is US, not Malaysia's MY). A value the index does not hold stays as given (it finds nothing,
     and the page shows it selected, with 0)."""
-    def known(name: str, wanted: tuple[str, ...], spell: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
-        by_key = _by_key(arrays, name)
-        out: dict[str, None] = {}
-        for value in wanted:
-            found = [v for form in spell(value) for v in by_key.get(_key(form), ())]
-            out.update(dict.fromkeys(found or [value]))
-        return tuple(out)
+    codes = {v.upper(): v for v in SPECS["country"].arrays(arrays).values if v}
 
-    countries = known("country", request.countries, lambda v: (v, *filter(None, [country_of(tuple(v.lower().split()))])))
-    return replace(request, countries=countries,
-                   officials=known("official", request.officials, names_filed_together),
-                   sources=known("source", request.sources, lambda v: (v,)))
+    def country(value: str) -> tuple[str, ...]:
+        code = codes.get(value.strip().upper()) if value.strip().isascii() else None
+        if code is None:
+            named = country_of(tuple(value.lower().replace("-", " ").split()))
+            code = codes.get(named) if named else None
+        return (code,) if code else (value,)
+
+    def filed(name: str, value: str, spell: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+        exact, cased, folded = _by_key(arrays, name)
+        forms = spell(value)
+        for table, key in ((exact, lambda f: f), (cased, lambda f: f.lower()), (folded, _key)):
+            found = [v for form in forms for v in table.get(key(form), ())]
+            if found:
+                return tuple(found)
+        return (value,)
+
+    def known(values: tuple[str, ...], one: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(v for value in values for v in one(value)))
+
+    return replace(request, countries=known(request.countries, country),
+                   officials=known(request.officials, lambda v: filed("official", v, names_filed_together)),
+                   sources=known(request.sources, lambda v: filed("source", v, lambda x: (x,))))
 
 
 def _key(value: str) -> str:
     return " ".join(fold(value.lower()).split())
 
 
-def _by_key(arrays: DocArrays, name: str) -> dict[str, tuple[str, ...]]:
-    """A facet's values by their case- and accent-blind key, once per generation's arrays."""
+Tables = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+
+
+def _by_key(arrays: DocArrays, name: str) -> Tables:
+    """A facet's values by themselves, lowercased, and lowercased without accents: once per
+    generation's arrays."""
     cache = arrays.__dict__.setdefault("_facet_keys", {})
     if name not in cache:
-        by_key: dict[str, list[str]] = {}
+        tables: tuple[dict[str, list[str]], ...] = ({}, {}, {})
         for value in SPECS[name].arrays(arrays).values:
             if value:
-                by_key.setdefault(_key(value), []).append(value)
-        cache[name] = {k: tuple(v) for k, v in by_key.items()}
-    return cache[name]
+                for table, key in zip(tables, (value, " ".join(value.lower().split()), _key(value))):
+                    table.setdefault(key, []).append(value)
+        cache[name] = tuple({k: tuple(v) for k, v in table.items()} for table in tables)
+    return cache[name]  # type: ignore[no-any-return]
 
 
 def selections(request: SearchRequest) -> dict[str, tuple[str, ...]]:

@@ -170,6 +170,11 @@ def test_facet_values_beyond_the_page_top(client: FlaskClient) -> None:
     everywhere = get(client, "/api/facets/country?contains=u")["values"]
     assert {v["value"] for v in narrowed} <= {v["value"] for v in everywhere} and narrowed
     assert get(client, "/api/facets/source?contains=zzzz")["values"] == []
+    # a query search relaxes (no article holds every word) is relaxed here too, filters and all
+    relaxed = get(client, "/api/search?q=Lavrov xylophone&country=RU")
+    assert relaxed["relaxed"] and relaxed["total"]
+    offered = get(client, "/api/facets/official?contains=lavrov&q=Lavrov xylophone&country=RU")["values"]
+    assert [v["value"] for v in offered] == ["Sergei Lavrov"]
     assert client.get("/api/facets/date").status_code == 404
     bad = client.get("/api/facets/country?limit=0")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "limit"

@@ -35,6 +35,14 @@ def test_first_line_is_the_headline_and_bom_is_ignored(tmp_path: Path) -> None:
     assert raw.body.startswith("Ngày 21/1")
 
 
+def test_upper_case_extensions_are_read_as_their_format(tmp_path: Path) -> None:
+    with gzip.open(tmp_path / "EXPORT.JSONL.GZ", "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "g", "title": "Tin", "body": "Hà Nội"}, ensure_ascii=False) + "\n")
+    (tmp_path / "PLAIN.JSONL").write_text(json.dumps({"id": "p", "title": "Tin", "body": "Huế"}) + "\n", encoding="utf-8")
+    found = list(read_paths([tmp_path])) + list(read_paths([tmp_path / "EXPORT.JSONL.GZ"]))
+    assert sorted(r.id for r in found if isinstance(r, RawArticle)) == ["g", "g", "p"]
+
+
 def test_utf16_text_and_unclosed_front_matter(tmp_path: Path) -> None:
     """Windows' "Unicode" text (UTF-16 with its BOM) is read (it was a "binary file"), and a
     front matter whose "---" never closes is not taken for the headline."""

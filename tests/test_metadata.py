@@ -231,6 +231,8 @@ def test_names_with_initials_particles_and_places_that_look_like_names() -> None
             "Theo Thủ tướng, riêng Tập đoàn Thủy sản Minh Phú đã đặt mục tiêu.")
     assert set(officials(body)) == {"George W. Bush", "Bashar al-Assad", "Harry Harris"}
     assert "Putin V" not in officials("Ông Trump nói với Putin V. Sau đó.")  # no name after the initial
+    # a Vietnamese name has no middle initial: "A." ends the sentence (a placeholder name)
+    assert "Nguyễn Văn A. Theo" not in officials("Cán bộ Nguyễn Văn A. Theo lời khai, Bộ trưởng Công an Tô Lâm chỉ đạo.")
 
 
 def test_a_curated_official_is_filed_under_one_name() -> None:

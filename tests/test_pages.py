@@ -368,3 +368,23 @@ def test_the_article_page_shows_the_summary_it_searched(tmp_path: Path) -> None:
         assert 'class="lead"' not in inside and inside.count("Lễ hội diễn ra ở Huế.") == 1
     finally:
         close_engine(app)
+
+
+def test_a_filter_typed_by_name_goes_to_the_address_of_its_value(client: FlaskClient) -> None:
+    """"?country=Nga" and "?official=sergey lavrov" search what the index files them as; the page
+    moves to that address, so the facet links and chips can untick them."""
+    moved = client.get("/?q=đối thoại&country=Nga&official=sergey lavrov&page=2")
+    assert moved.status_code == 302
+    target = dict(parse_qsl(urlsplit(moved.headers["Location"]).query))
+    assert target == {"q": "đối thoại", "country": "RU", "official": "Sergei Lavrov"}  # page reset
+    page = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert 'aria-current="true"' in page
+    assert client.get("/?country=RU").status_code == 200  # already as filed: no move
+    assert client.get("/?country=XX").status_code == 200  # unknown: shown as given
+
+
+def test_an_official_chip_filters_by_the_facet_value(client: FlaskClient) -> None:
+    """The article writes "Sergey Lavrov"; the facet files him as "Sergei Lavrov": the chip links
+    the facet's value (a spelling the facet does not hold found nothing)."""
+    page = client.get("/articles/000_f5e902574d4b46d6").get_data(as_text=True)
+    assert 'href="/?official=Sergei+Lavrov"' in page and ">Sergey Lavrov" in page

@@ -51,10 +51,16 @@ def test_invisible_and_fullwidth_characters_in_a_query_are_the_letters_they_hide
 
 
 def test_a_soft_hyphen_inside_an_article_word_does_not_split_it(tmp_path_factory: pytest.TempPathFactory) -> None:
-    engines = _engine_over(tmp_path_factory, "shy", {"shy.txt": "Tin thủ đô\nNgười dân Hà N\u00adội đi làm sớm."})
+    """In the body, the title and the summary alike."""
+    engines = _engine_over(tmp_path_factory, "shy", {
+        "shy.txt": "Tin thủ đô\nNgười dân Hà N\u00adội đi làm sớm.",
+        "title.md": "---\nsummary: Mưa lớn ở Đà N\u00adẵng.\n---\nTin Hà N\u00adội\nNgười dân đi làm sớm.",
+    })
     shy = next(engines)
     try:
-        assert ids(shy, '"hà nội"') == ["shy"]
+        assert sorted(ids(shy, '"hà nội"')) == ["shy", "title"]
+        assert ids(shy, '"đà nẵng"') == ["title"]
+        assert "\u00ad" not in shy.article("title").title + (shy.article("title").summary or "")  # type: ignore[union-attr]
     finally:
         engines.close()
 
@@ -256,6 +262,8 @@ def test_filters_take_values_as_people_type_them(tmp_path_factory: pytest.TempPa
         "a.md": "---\nsource: VnExpress\n---\nNga và Mỹ\nNgoại trưởng Nga Sergey Lavrov gặp Thủ tướng Nguyễn Xuân Phúc tại Hà Nội.",
         "b.md": "---\nsource: VnExpress\n---\nTin Nga\nBộ trưởng Ngoại giao Nga Sergei Lavrov phát biểu tại Moskva.",
         "c.md": "---\nsource: Tuổi Trẻ\n---\nTin Nhật\nThủ tướng Nhật Bản Shinzo Abe thăm Việt Nam.",
+        "d.md": "---\nsource: Tuổi Trẻ\n---\nTin TP.HCM\nChủ tịch UBND Thành phố Hồ Chí Minh Nguyễn Thành Phong họp với sở ngành.",
+        "e.md": "---\nsource: Tuổi Trẻ\n---\nTin Hà Giang\nBí thư Tỉnh ủy Hà Giang Nguyễn Thanh Phong thăm bà con.",
     })
     filters = next(engines)
     try:
@@ -265,8 +273,13 @@ def test_filters_take_values_as_people_type_them(tmp_path_factory: pytest.TempPa
         assert [(v.value, v.count) for v in chosen] == [("Sergei Lavrov", 2)]
         assert {h.id for h in filters.search(SearchRequest(officials=("nguyen xuan phuc",))).hits} == {"a"}
         assert {h.id for h in filters.search(SearchRequest(sources=("vnexpress",))).hits} == {"a", "b"}
-        assert {h.id for h in filters.search(SearchRequest(sources=("tuoi tre",))).hits} == {"c"}
+        assert {h.id for h in filters.search(SearchRequest(sources=("tuoi tre",))).hits} == {"c", "d", "e"}
         assert {h.id for h in filters.search(SearchRequest(countries=("NHẬT BẢN",))).hits} == {"c"}
+        # accents tell people apart; a code is not a name folded ("Mỹ" is US, not Malaysia's MY)
+        assert {h.id for h in filters.search(SearchRequest(officials=("nguyễn thành phong",))).hits} == {"d"}
+        assert {h.id for h in filters.search(SearchRequest(officials=("Nguyễn Thanh Phong",))).hits} == {"e"}
+        assert filters.search(SearchRequest(countries=("MỸ",))).request.countries == ("US",)
+        assert filters.search(SearchRequest(countries=("jp",))).request.countries == ("JP",)
         unknown = filters.search(SearchRequest(countries=("XX",), sources=("Không có",)))
         assert unknown.total == 0 and unknown.request.countries == ("XX",) and unknown.request.sources == ("Không có",)
     finally:

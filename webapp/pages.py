@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from search.facets import UNDATED
+from search.metadata import facet_name
 from search.models import FacetValue, SearchRequest
 from search.schema import indexed_body
 from webapp.engine_access import get_engine
@@ -209,11 +210,15 @@ def month_links(args: MultiDict[str, str], values: list[FacetValue]) -> list[Fac
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | Response:
     settings = current_app.config["VNSEARCH"]
     args = request.args
     search: SearchRequest = search_request(args, settings)
     result = get_engine().search(search)
+    filed = {"country": result.request.countries, "official": result.request.officials, "source": result.request.sources}
+    typed = {"country": search.countries, "official": search.officials, "source": search.sources}
+    if filed != typed:  # "?country=Nga": the address of what the index files it as, so links toggle it
+        return redirect(_urls(args, tuple(filed))({name: list(values) for name, values in filed.items()}))
     return render_template(
         "search.html",
         result=result,
@@ -247,7 +252,8 @@ def article(article_id: str) -> str:
     # the summary (an export's lead) is searched with the body: shown above it, unless the body holds it
     lead = found.summary if found.summary and indexed_body(found.summary, found.body) != found.body else None
     lead_html = Markup(engine.highlight_text(lead, q)) if lead and q else None
-    return render_template("article.html", article=found, q=q, body_html=body_html, lead=lead, lead_html=lead_html,
+    filed_as = {o.name: facet_name(o) for o in found.officials}  # the chip filters by the facet's value
+    return render_template("article.html", article=found, q=q, body_html=body_html, lead=lead, lead_html=lead_html, filed_as=filed_as,
                            related=engine.more_like_this(article_id), search_url=url_for("pages.index"),
                            state_query=_query_string(state))
 

@@ -188,7 +188,7 @@ def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
 
 
 def _open_lines(path: Path) -> io.BufferedIOBase:
-    if path.name.endswith(".gz"):
+    if path.name.lower().endswith(".gz"):
         return gzip.open(path, "rb")  # type: ignore[return-value]
     return open(path, "rb")
 

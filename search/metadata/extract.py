@@ -33,9 +33,9 @@ def extract(raw: RawArticle) -> Article:
     officials = find_officials(prepared, mentions, not_names)
     return Article(
         id=raw.id,
-        title=raw.title,
+        title=title,
         body=body,
-        summary=raw.summary,
+        summary=clean_input(raw.summary) or None,
         date=_date(raw.date, body),
         source=_source(raw.source, body),
         url=raw.url,

@@ -184,6 +184,7 @@ def _initial_dot(text: str, tokens: list[Token], index: int, words: list[str], b
     """A middle initial's full stop, with more of the name after it: "George W. Bush",
     "John F. Kennedy" (a name ending in an initial, "ông Trump nói với Putin V.", is not one)."""
     return (len(words) > 1 and len(words[-1]) == 1 and words[-1].isupper() and tokens[index].text == "."
+            and not all(is_vietnamese_syllable(w) for w in words)  # "Nguyễn Văn A. Theo ...": a sentence ends
             and text[tokens[index - 1].end:tokens[index].start] == ""
             and index + 1 < len(tokens) and text[tokens[index].end:tokens[index + 1].start] == " "
             and _can_open(tokens[index + 1], index + 1, blocked))
