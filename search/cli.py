@@ -74,9 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and start fresh")
     p.add_argument("--prune", action="store_true", help=(
-        "also remove indexed articles that PATHs no longer hold (deleted files, lines or ids), so "
-        "the index mirrors them; kept, with a note, when some file or line could not be read or "
-        "PATHs hold no article"))
+        "also remove the indexed articles read from PATHs that they no longer hold (deleted files, "
+        "lines or ids; articles indexed from other paths stay); kept, with a note, when some file "
+        "or line could not be read or PATHs hold no article"))
 
     p = sub.add_parser("search", help="search the index", description="Search the index and print ranked results.")
     p.add_argument("query", nargs="?", default="", metavar="QUERY", help="the query (quotes, AND/OR/NOT, -word, title:, word*)")

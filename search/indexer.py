@@ -26,7 +26,7 @@ from whoosh.index import Index
 from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
 from search.index_store import add_missing_fields, create_index, open_index, open_or_create, rebuilding, summed_lexicon
-from search.ingest.readers import RawArticle, Skipped, read_paths
+from search.ingest.readers import RawArticle, Skipped, is_jsonl, read_paths
 from search.metadata import extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
@@ -86,6 +86,7 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
     return {
         "id": article.id,
         "checksum": digest,
+        "origin": source_file(article.origin) if article.origin else "",
         "title": article.title,
         "body": body,
         "_stored_body": article.body,  # the summary is stored on its own
@@ -116,6 +117,29 @@ def existing_checksums(ix: Index) -> dict[str, str]:
         ids = reader.column_reader("id")
         sums = reader.column_reader("checksum")
         return {ids[n]: sums[n] for n in reader.all_doc_ids()}
+
+
+def existing_origins(ix: Index) -> dict[str, str]:
+    """id -> the file each live document was read from ("" for one indexed before origins were
+    kept), segment by segment: an older segment has no such column."""
+    out: dict[str, str] = {}
+    with ix.reader() as reader:
+        for leaf, _offset in reader.leaf_readers():
+            if not leaf.doc_count():
+                continue
+            ids = leaf.column_reader("id")
+            origins = leaf.column_reader("origin") if leaf.has_column("origin") else None
+            for n in leaf.all_doc_ids():
+                out[ids[n]] = origins[n] if origins is not None else ""
+    return out
+
+
+def source_file(origin: str) -> str:
+    """The absolute path of the file an article came from: its origin without a JSON line's ":<n>"."""
+    path, sep, line = origin.rpartition(":")
+    if sep and line.isdigit() and is_jsonl(Path(path)):
+        origin = path
+    return os.path.abspath(origin)
 
 
 def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
@@ -201,7 +225,7 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
             if pending >= COMMIT_EVERY:
                 writer.commit()
                 writer, pending = open_writer(ix, procs), 0
-        for article_id in _stale(known, seen, report) if prune else ():
+        for article_id in _stale(ix, known, seen, report, paths) if prune else ():
             writer.delete_by_term("id", article_id)
             report.removed += 1
     except BaseException:
@@ -218,12 +242,21 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
     return report
 
 
-def _stale(known: dict[str, str], seen: dict[str, str], report: IndexReport) -> list[str]:
-    """The indexed articles a pruning run removes: those its paths no longer hold, unless it
-    cannot be sure. A file or line it could not read may be one of them (a damaged file keeps
-    its articles: nothing indexed is lost to bad input), and paths that hold no article at all
-    are more likely a wrong path than an emptied archive."""
-    stale = sorted(set(known) - set(seen))
+def _stale(ix: Index, known: dict[str, str], seen: dict[str, str], report: IndexReport,
+           paths: Iterable[Path]) -> list[str]:
+    """The indexed articles a pruning run removes: those read from a file under `paths` that the
+    paths no longer hold, unless it cannot be sure. Articles read from other paths into the same
+    index stay (make run prunes corpus/ in an index that may hold an export too). A file or line
+    it could not read may be one of them (a damaged file keeps its articles: nothing indexed is
+    lost to bad input), and paths that hold no article at all are more likely a wrong path than
+    an emptied archive."""
+    roots = [os.path.abspath(p) for p in paths]
+    origins = existing_origins(ix)
+
+    def under(origin: str) -> bool:
+        return bool(origin) and any(origin == root or origin.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+
+    stale = sorted(i for i in set(known) - set(seen) if under(origins.get(i, "")))
     unread = sum(1 for s in report.skipped if s.unread)
     if stale and unread:
         report.kept, report.kept_because = len(stale), f"{unread} {'file or line' if unread == 1 else 'files or lines'} could not be read"

@@ -51,6 +51,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
         checksum=ID(stored=False, sortable=True),
+        origin=ID(stored=False, sortable=True),  # the file it was read from, absolute: what --prune may remove
         title=TEXT(analyzer=words, stored=True, field_boost=TITLE_BOOST, phrase=False),
         body=TEXT(analyzer=words, stored=True, phrase=False),
         title_syl=TEXT(analyzer=syllables, field_boost=TITLE_BOOST),

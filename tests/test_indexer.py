@@ -155,11 +155,28 @@ def test_prune_keeps_what_it_cannot_see(tmp_path: Path) -> None:
     pruned = index_paths(index_dir, [docs], prune=True)
     assert (pruned.removed, pruned.kept) == (2, 0)
     assert _ids(index_dir) == {"a"}
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    nothing = index_paths(index_dir, [empty], prune=True)
+    (docs / "a.txt").unlink()
+    (docs / "notes.pdf").unlink()
+    nothing = index_paths(index_dir, [docs], prune=True)
     assert (nothing.removed, nothing.kept, nothing.kept_because) == (0, 1, "the paths hold no articles")
     assert _ids(index_dir) == {"a"}
+
+
+def test_prune_removes_only_what_came_from_the_paths_it_is_given(tmp_path: Path) -> None:
+    """`make run` prunes corpus/ in an index that may also hold an export indexed from elsewhere:
+    that export's articles are not "no longer in the paths", they were never from them."""
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"id": "j1", "title": "Tin Huế", "body": "Lễ hội ở Huế."}, ensure_ascii=False), encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [docs, export])
+    (docs / "b.txt").unlink()
+    pruned = index_paths(index_dir, [docs], prune=True)
+    assert pruned.removed == 1 and _ids(index_dir) == {"a", "j1"}
+    export.write_text("", encoding="utf-8")  # emptied: a mistake more likely than an archive emptied on purpose
+    assert index_paths(index_dir, [export], prune=True).kept == 1 and _ids(index_dir) == {"a", "j1"}
 
 
 def test_a_rebuild_from_paths_without_articles_leaves_the_index_as_it_was(tmp_path: Path) -> None:
@@ -182,12 +199,12 @@ def test_prune_with_worker_processes(tmp_path: Path, baomoi_path: Path) -> None:
             lines.append(line)
             if len(lines) == 170:
                 break
-    first, later = tmp_path / "first.jsonl", tmp_path / "later.jsonl"
-    first.write_text("".join(lines[:100]), encoding="utf-8")
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(lines[:100]), encoding="utf-8")
     index_dir = tmp_path / "ix"
-    assert index_paths(index_dir, [first], procs=2).indexed == 100
-    later.write_text("".join(lines[50:170]), encoding="utf-8")  # 70 new ones: worker processes again
-    report = index_paths(index_dir, [later], procs=2, prune=True)
+    assert index_paths(index_dir, [export], procs=2).indexed == 100
+    export.write_text("".join(lines[50:170]), encoding="utf-8")  # 70 new ones: worker processes again
+    report = index_paths(index_dir, [export], procs=2, prune=True)
     assert (report.indexed, report.unchanged, report.removed) == (70, 50, 50)
     wanted = {json.loads(line)["id"] for line in lines[50:170]}
     with Engine(index_dir) as engine:
