@@ -229,16 +229,22 @@ def test_a_damaged_index_is_reported_not_crashed_on(tmp_path: Path) -> None:
         cwd=REPO, capture_output=True, text=True, timeout=300).stdout)["articles"] == 20
 
 
-@pytest.mark.parametrize("size", [0, 1000])
-def test_a_damaged_segment_is_reported_in_one_line_and_a_rebuild_repairs_it(tmp_path: Path, size: int) -> None:
-    """A segment cut short (a full disk, a copy stopped halfway): every command says the index
-    is damaged and how to rebuild it, in one line (each printed a ~44-line traceback)."""
+def small_index(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """An index of 20 synthetic articles built by the CLI: (its source, its folder, the CLI)."""
     source = tmp_path / "archive.jsonl"
     write_jsonl(source, synthetic_articles(20, paragraphs=(1, 1)))
     index_dir = tmp_path / "ix"
     cli = [sys.executable, "-m", "search.cli"]
     assert subprocess.run([*cli, "index", "--index", str(index_dir), str(source)], cwd=REPO, capture_output=True,
                           timeout=300).returncode == 0
+    return source, index_dir, cli
+
+
+@pytest.mark.parametrize("size", [0, 1000])
+def test_a_damaged_segment_is_reported_in_one_line_and_a_rebuild_repairs_it(tmp_path: Path, size: int) -> None:
+    """A segment cut short (a full disk, a copy stopped halfway): every command says the index
+    is damaged and how to rebuild it, in one line (each printed a ~44-line traceback)."""
+    source, index_dir, cli = small_index(tmp_path)
     segment = next(index_dir.glob("*.seg"))
     with segment.open("r+b") as f:
         f.truncate(size)
@@ -256,12 +262,7 @@ def test_a_damaged_segment_is_reported_in_one_line_and_a_rebuild_repairs_it(tmp_
 def test_damaged_server_files_are_read_around_and_rewritten_by_a_rerun(tmp_path: Path) -> None:
     """The files saved for servers (docarrays) cut short: searches read the same from Whoosh,
     and an unchanged re-run writes them again (it saw only that they existed)."""
-    source = tmp_path / "archive.jsonl"
-    write_jsonl(source, synthetic_articles(20, paragraphs=(1, 1)))
-    index_dir = tmp_path / "ix"
-    cli = [sys.executable, "-m", "search.cli"]
-    assert subprocess.run([*cli, "index", "--index", str(index_dir), str(source)], cwd=REPO, capture_output=True,
-                          timeout=300).returncode == 0
+    source, index_dir, cli = small_index(tmp_path)
     before = json.loads(subprocess.run([*cli, "search", "--json", "--index", str(index_dir), "Hà Nội"], cwd=REPO,
                                        capture_output=True, text=True, timeout=300).stdout)
     saved = {path: path.stat().st_size for pattern in ("columns-*.npz", "hotpostings-*.npy") for path in index_dir.glob(pattern)}

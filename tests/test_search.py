@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -52,17 +53,13 @@ def test_invisible_and_fullwidth_characters_in_a_query_are_the_letters_they_hide
 
 def test_a_soft_hyphen_inside_an_article_word_does_not_split_it(tmp_path_factory: pytest.TempPathFactory) -> None:
     """In the body, the title and the summary alike."""
-    engines = _engine_over(tmp_path_factory, "shy", {
+    with _engine_for(tmp_path_factory, "shy", {
         "shy.txt": "Tin thủ đô\nNgười dân Hà N\u00adội đi làm sớm.",
         "title.md": "---\nsummary: Mưa lớn ở Đà N\u00adẵng.\n---\nTin Hà N\u00adội\nNgười dân đi làm sớm.",
-    })
-    shy = next(engines)
-    try:
+    }) as shy:
         assert sorted(ids(shy, '"hà nội"')) == ["shy", "title"]
         assert ids(shy, '"đà nẵng"') == ["title"]
         assert "\u00ad" not in shy.article("title").title + (shy.article("title").summary or "")  # type: ignore[union-attr]
-    finally:
-        engines.close()
 
 
 def test_nfd_query_behaves_like_nfc(engine: Engine) -> None:
@@ -80,6 +77,16 @@ def _engine_over(factory: pytest.TempPathFactory, name: str, articles: dict[str,
     index_paths(index_dir, [docs])
     with Engine(index_dir) as engine:
         yield engine
+
+
+@contextmanager
+def _engine_for(factory: pytest.TempPathFactory, name: str, articles: dict[str, str]) -> Iterator[Engine]:
+    """An engine over a real index of these articles, for one test."""
+    engines = _engine_over(factory, name, articles)
+    try:
+        yield next(engines)
+    finally:
+        engines.close()
 
 
 @pytest.fixture(scope="module")
@@ -235,14 +242,12 @@ def test_or_and_not_operators(engine: Engine) -> None:
 def test_negation_leaves_out_a_word_inside_a_name_or_compound(tmp_path_factory: pytest.TempPathFactory) -> None:
     """pyvi makes "Nguyễn Xuân Phúc" and "bóng đá" one word each: "-Phúc" and "-bóng" still leave
     them out, because a negated word is looked for as syllables in a row, not as pyvi's word."""
-    engines = _engine_over(tmp_path_factory, "negation", {
+    with _engine_for(tmp_path_factory, "negation", {
         "phuc.txt": "Thủ tướng Nguyễn Xuân Phúc thăm Hà Nội\nThủ tướng Nguyễn Xuân Phúc làm việc với lãnh đạo Hà Nội.",
         "abe.txt": "Thủ tướng Nhật Bản thăm Hà Nội\nThủ tướng Shinzo Abe gặp lãnh đạo Hà Nội về hợp tác.",
         "football.txt": "Hà Nội vô địch\nCâu lạc bộ bóng đá Hà Nội giành chức vô địch giải bóng đá quốc gia.",
         "phu.txt": "Người dân Hà Nội\nNgười dân Hà Nội chúc phúc cho đôi vợ chồng trẻ.",
-    })
-    negation = next(engines)
-    try:
+    }) as negation:
         assert set(ids(negation, "thủ tướng")) == {"phuc", "abe"}
         assert set(ids(negation, "thủ tướng -Phúc")) == {"abe"}
         assert set(ids(negation, "thủ tướng NOT Phúc")) == {"abe"}
@@ -251,22 +256,18 @@ def test_negation_leaves_out_a_word_inside_a_name_or_compound(tmp_path_factory: 
         assert set(ids(negation, "hà nội -phuc")) == {"abe", "football"}  # unaccented: any accents
         assert set(ids(negation, "hà nội -Phúc")) == {"abe", "football"}
         assert set(ids(negation, "hà nội -\"lãnh đạo\"")) == {"football", "phu"}
-    finally:
-        engines.close()
 
 
 def test_filters_take_values_as_people_type_them(tmp_path_factory: pytest.TempPathFactory) -> None:
     """A filter value in any case or accents, a country by name, a curated official by any
     spelling: each is the value the index files (so its facet entry shows as selected)."""
-    engines = _engine_over(tmp_path_factory, "filters", {
+    with _engine_for(tmp_path_factory, "filters", {
         "a.md": "---\nsource: VnExpress\n---\nNga và Mỹ\nNgoại trưởng Nga Sergey Lavrov gặp Thủ tướng Nguyễn Xuân Phúc tại Hà Nội.",
         "b.md": "---\nsource: VnExpress\n---\nTin Nga\nBộ trưởng Ngoại giao Nga Sergei Lavrov phát biểu tại Moskva.",
         "c.md": "---\nsource: Tuổi Trẻ\n---\nTin Nhật\nThủ tướng Nhật Bản Shinzo Abe thăm Việt Nam.",
         "d.md": "---\nsource: Tuổi Trẻ\n---\nTin TP.HCM\nChủ tịch UBND Thành phố Hồ Chí Minh Nguyễn Thành Phong họp với sở ngành.",
         "e.md": "---\nsource: Tuổi Trẻ\n---\nTin Hà Giang\nBí thư Tỉnh ủy Hà Giang Nguyễn Thanh Phong thăm bà con.",
-    })
-    filters = next(engines)
-    try:
+    }) as filters:
         lavrov = filters.search(SearchRequest(officials=("sergey lavrov",)))
         assert {h.id for h in lavrov.hits} == {"a", "b"} and lavrov.request.officials == ("Sergei Lavrov",)
         chosen = [v for v in lavrov.facets["official"] if v.selected]
@@ -282,8 +283,6 @@ def test_filters_take_values_as_people_type_them(tmp_path_factory: pytest.TempPa
         assert filters.search(SearchRequest(countries=("jp",))).request.countries == ("JP",)
         unknown = filters.search(SearchRequest(countries=("XX",), sources=("Không có",)))
         assert unknown.total == 0 and unknown.request.countries == ("XX",) and unknown.request.sources == ("Không có",)
-    finally:
-        engines.close()
 
 
 def test_title_field_and_prefix(engine: Engine) -> None:
@@ -353,21 +352,17 @@ def test_did_you_mean_writes_capitals_as_the_hits_do(tmp_path_factory: pytest.Te
     """The index is lowercase; the suggestion copies how the hits write each syllable inside a
     sentence (capitalised, in capitals or not), where a sentence's first word says nothing, and
     keeps a capital the user typed."""
-    engines = _engine_over(tmp_path_factory, "casing", {
+    with _engine_for(tmp_path_factory, "casing", {
         "hn1.txt": "Giao thông ở thủ đô\nNgười dân Hà Nội đi làm sớm. UBND thành phố Hà Nội họp về giao thông.",
         "hn2.txt": "Tin thủ đô\nThành phố Hà Nội lắp thêm đèn. Sở giao thông Hà Nội và UBND quận họp.",
         "hn3.txt": "Thủ tướng dự họp\nThủ tướng chủ trì phiên họp. Thủ tướng yêu cầu thành phố khẩn trương.",
-    })
-    casing = next(engines)
-    try:
+    }) as casing:
         assert casing.search(SearchRequest(query="ubnd thanh pho ha noi")).suggestion == "UBND thành phố Hà Nội"
         assert casing.search(SearchRequest(query="thu tuong chu tri")).suggestion == "thủ tướng chủ trì"  # sentence starts
         assert casing.search(SearchRequest(query="Thu tuong chu tri")).suggestion == "Thủ tướng chủ trì"  # as typed
         assert casing.search(SearchRequest(query="ha noi")).suggestion == "Hà Nội"
         found = casing.search(SearchRequest(query="Hà Nội"))
         assert {h.id for h in found.hits} == {"hn1", "hn2"}
-    finally:
-        engines.close()
 
 
 def test_did_you_mean_restores_a_misspelt_unaccented_word_as_one_word(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -375,18 +370,14 @@ def test_did_you_mean_restores_a_misspelt_unaccented_word_as_one_word(tmp_path_f
     word by word. (Typed bare, a typo is corrected to the nearest bare word, then restored: on
     5,000 real articles "dam phna" gives "đàm phán", where the nearest accented word made it
     "đậm phía"; this index is too small to hold those words alone.)"""
-    engines = _engine_over(tmp_path_factory, "typos", {
+    with _engine_for(tmp_path_factory, "typos", {
         "pm.txt": "Tin họp\nBuổi họp do thủ tướng chủ trì. Phía thủ tướng cho biết sẽ đàm phán tiếp.",
         "pm2.txt": "Tin khác\nỞ đó, thủ tướng nói rằng đàm phán sẽ kéo dài. Phía bạn đồng ý.",
         "statue.txt": "Bức tượng\nMột bức tượng thứ hai được dựng, và một vị tướng về thăm. Phía bắc có tượng.",
         "wall.txt": "Bức tường\nBức tường thứ ba đổ. Phía nam có tường cao, phía tây thì phán rằng không sao.",
-    })
-    typos = next(engines)
-    try:
+    }) as typos:
         assert typos.search(SearchRequest(query="thu tuogn")).suggestion == "thủ tướng"
         assert typos.search(SearchRequest(query="buc tuogn")).suggestion in ("bức tượng", "bức tường")
-    finally:
-        engines.close()
 
 
 def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) -> None:
