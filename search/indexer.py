@@ -128,7 +128,8 @@ def existing_origins(ix: Index) -> dict[str, str]:
             if not leaf.doc_count():
                 continue
             ids = leaf.column_reader("id")
-            origins = leaf.column_reader("origin") if leaf.has_column("origin") else None
+            has = "origin" in leaf.schema and leaf.has_column("origin")  # an index from before origins: no field at all
+            origins = leaf.column_reader("origin") if has else None
             for n in leaf.all_doc_ids():
                 out[ids[n]] = origins[n] if origins is not None else ""
     return out

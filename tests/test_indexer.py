@@ -329,6 +329,33 @@ def test_indexers_creating_one_index_at_once_all_get_it(tmp_path: Path) -> None:
         assert index_exists(folder) and all(ix.doc_count_all() == 0 for ix in indexes)
 
 
+def test_prune_on_an_index_from_before_origins_keeps_what_it_cannot_place(tmp_path: Path) -> None:
+    """An index built before articles kept their file has no `origin` field; a pruning run with
+    nothing to add (so no schema upgrade) must neither fail nor remove what it cannot place."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from search.index_store import INDEX_NAME
+    from search.indexer import checksum, to_document
+    from search.metadata import extract
+    from search.schema import build_schema
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for source in sorted(CORPUS.glob("*.txt")):
+        (docs / source.name).write_bytes(source.read_bytes())
+    old_schema = build_schema()
+    old_schema.remove("origin")
+    ix = FileStorage(str(tmp_path / "ix")).create().create_index(old_schema, indexname=INDEX_NAME)
+    with ix.writer() as writer:
+        for raw in read_paths([docs]):
+            assert not isinstance(raw, Skipped)
+            writer.add_document(**{k: v for k, v in to_document(extract(raw), checksum(raw)).items() if k in old_schema})
+    next(docs.glob("*.txt")).unlink()
+    report = index_paths(tmp_path / "ix", [docs], prune=True)
+    assert (report.removed, report.unchanged) == (0, 4)
+    assert len(_ids(tmp_path / "ix")) == 5
+
+
 def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_path: Path) -> None:
     """An index built before the name-marks fields existed: the next run adds the fields, marks
     the articles it indexes, and phrase-checks the older ones through positions as before, so
