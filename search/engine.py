@@ -322,7 +322,8 @@ class Engine:
         """Every value of one facet under the request's query and its other filters, not only the
         page's top MAX_VALUES, whose folded name contains `contains` ("maduro" finds "Nicolás
         Maduro"; "cu" Cuba), most articles first: what a filter box searches. The query is
-        relaxed exactly when search relaxes it: when nothing matches it and every filter."""
+        relaxed exactly when search relaxes it: when nothing matches it and every filter, and
+        the relaxed query does."""
         with self._lock:
             searcher = self.searcher()
             request = facet_mod.resolved(request, self.arrays())
@@ -332,7 +333,9 @@ class Engine:
             everything = np.logical_and.reduce([arrays.alive, *filters.values()])
             matched = self._matched(arrays, searcher, built, relaxed=False)
             if built is not None and built.relaxed_query is not None and not (matched & everything).any():
-                matched = self._matched(arrays, searcher, built, relaxed=True)
+                relaxed = self._matched(arrays, searcher, built, relaxed=True)
+                if (relaxed & everything).any():  # as search: relaxed only where that finds something
+                    matched = relaxed
             mask = matched.copy()
             for other, filter_mask in filters.items():
                 if other != name:

@@ -86,7 +86,7 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
     return {
         "id": article.id,
         "checksum": digest,
-        "origin": source_file(article.origin) if article.origin else "",
+        "origin": source_file(article.origin),
         "title": article.title,
         "body": body,
         "_stored_body": article.body,  # the summary is stored on its own
@@ -136,17 +136,21 @@ def existing_origins(ix: Index) -> dict[str, str]:
 
 
 def source_file(origin: str) -> str:
-    """The absolute path of the file an article came from: its origin without a JSON line's ":<n>"."""
+    """The real path of the file an article came from (links resolved, so a folder reached
+    through a link is the same folder): its origin without a JSON line's ":<n>"."""
+    if not origin:
+        return ""
     path, sep, line = origin.rpartition(":")
     if sep and line.isdigit() and is_jsonl(Path(path)):
         origin = path
-    return os.path.abspath(origin)
+    return os.path.realpath(origin)
 
 
-def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
+def _jobs(paths: Iterable[Path], known: dict[str, str], origins: dict[str, str], report: IndexReport,
           progress: Callable[[], None] | None, seen: dict[str, str]) -> Iterator[tuple[RawArticle, str, bool]]:
     """Articles that need (re-)indexing; skipped and unchanged ones are only counted. Every
-    article read lands in `seen` (id -> where it was read)."""
+    article read lands in `seen` (id -> where it was read). An article that moved to another file
+    unchanged is written again all the same: its origin is what --prune goes by."""
     for item in read_paths(paths):
         if progress:
             progress()
@@ -159,7 +163,7 @@ def _jobs(paths: Iterable[Path], known: dict[str, str], report: IndexReport,
         seen[item.id] = item.origin
         digest = checksum(item)
         previous = known.get(item.id)
-        if previous == digest:
+        if previous == digest and origins.get(item.id) == source_file(item.origin):
             report.unchanged += 1
             continue
         yield item, digest, previous is not None
@@ -205,9 +209,9 @@ def _live_articles(index_dir: Path) -> int:
 def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None,
                 prune: bool) -> IndexReport:
     report = IndexReport(pruning=prune)
-    known = existing_checksums(ix)
+    known, origins = existing_checksums(ix), existing_origins(ix)
     seen: dict[str, str] = {}
-    jobs = _jobs(paths, known, report, progress, seen)
+    jobs = _jobs(paths, known, origins, report, progress, seen)
     head = list(islice(jobs, PARALLEL_FROM))
     if head:
         add_missing_fields(ix)
@@ -226,7 +230,7 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
             if pending >= COMMIT_EVERY:
                 writer.commit()
                 writer, pending = open_writer(ix, procs), 0
-        for article_id in _stale(ix, known, seen, report, paths) if prune else ():
+        for article_id in _stale(origins, known, seen, report, paths) if prune else ():
             writer.delete_by_term("id", article_id)
             report.removed += 1
     except BaseException:
@@ -243,7 +247,7 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
     return report
 
 
-def _stale(ix: Index, known: dict[str, str], seen: dict[str, str], report: IndexReport,
+def _stale(origins: dict[str, str], known: dict[str, str], seen: dict[str, str], report: IndexReport,
            paths: Iterable[Path]) -> list[str]:
     """The indexed articles a pruning run removes: those read from a file under `paths` that the
     paths no longer hold, unless it cannot be sure. Articles read from other paths into the same
@@ -251,8 +255,7 @@ def _stale(ix: Index, known: dict[str, str], seen: dict[str, str], report: Index
     it could not read may be one of them (a damaged file keeps its articles: nothing indexed is
     lost to bad input), and paths that hold no article at all are more likely a wrong path than
     an emptied archive."""
-    roots = [os.path.abspath(p) for p in paths]
-    origins = existing_origins(ix)
+    roots = [os.path.realpath(p) for p in paths]  # as source_file: a linked folder is where it leads
 
     def under(origin: str) -> bool:
         return bool(origin) and any(origin == root or origin.startswith(root.rstrip(os.sep) + os.sep) for root in roots)

@@ -175,6 +175,10 @@ def test_facet_values_beyond_the_page_top(client: FlaskClient) -> None:
     assert relaxed["relaxed"] and relaxed["total"]
     offered = get(client, "/api/facets/official?contains=lavrov&q=Lavrov xylophone&country=RU")["values"]
     assert [v["value"] for v in offered] == ["Sergei Lavrov"]
+    # and not where search does not relax (the relaxed query finds nothing under the filters either)
+    none = get(client, "/api/search?q=Lavrov xylophone&country=XX")
+    assert (none["total"], none["relaxed"]) == (0, False)
+    assert get(client, "/api/facets/country?contains=n&q=Lavrov xylophone&country=XX")["values"] == []
     assert client.get("/api/facets/date").status_code == 404
     bad = client.get("/api/facets/country?limit=0")
     assert bad.status_code == 400 and bad.get_json()["error"]["param"] == "limit"

@@ -136,6 +136,27 @@ def test_prune_removes_what_the_archive_no_longer_holds(tmp_path: Path) -> None:
     assert (again.removed, again.unchanged) == (0, 2)
 
 
+def test_an_article_moved_unchanged_to_another_path_is_not_pruned_with_its_old_one(tmp_path: Path) -> None:
+    """Its origin follows it (the article is written again, unchanged as it is), so pruning the
+    folder it left keeps it; and a folder reached through a link is that folder."""
+    docs, export = tmp_path / "docs", tmp_path / "export"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    export.mkdir()
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [docs, export])
+    (docs / "b.txt").rename(export / "b.txt")
+    moved = index_paths(index_dir, [export])
+    assert (moved.updated, moved.unchanged) == (1, 0)
+    assert index_paths(index_dir, [docs], prune=True).removed == 0 and _ids(index_dir) == {"a", "b"}
+    (tmp_path / "link").symlink_to(export)
+    (export / "b.txt").unlink()
+    assert index_paths(index_dir, [tmp_path / "link"], prune=True).kept == 1  # the link holds nothing now
+    write_article(export, "c.txt", "Tin mới\nLễ hội ở Huế thu hút du khách.")
+    through_link = index_paths(index_dir, [tmp_path / "link"], prune=True)
+    assert (through_link.indexed, through_link.removed) == (1, 1) and _ids(index_dir) == {"a", "c"}
+
+
 def test_prune_keeps_what_it_cannot_see(tmp_path: Path) -> None:
     """A file that became unreadable may be one of the articles the paths "no longer hold":
     nothing indexed is lost to bad input. Nor is the index emptied by a path holding nothing."""
@@ -330,8 +351,9 @@ def test_indexers_creating_one_index_at_once_all_get_it(tmp_path: Path) -> None:
 
 
 def test_prune_on_an_index_from_before_origins_keeps_what_it_cannot_place(tmp_path: Path) -> None:
-    """An index built before articles kept their file has no `origin` field; a pruning run with
-    nothing to add (so no schema upgrade) must neither fail nor remove what it cannot place."""
+    """An index built before articles kept their file has no `origin` field: a pruning run must
+    neither fail nor remove what it cannot place; it writes the articles it reads again, once,
+    to record their files."""
     from whoosh.filedb.filestore import FileStorage
 
     from search.index_store import INDEX_NAME
@@ -352,8 +374,9 @@ def test_prune_on_an_index_from_before_origins_keeps_what_it_cannot_place(tmp_pa
             writer.add_document(**{k: v for k, v in to_document(extract(raw), checksum(raw)).items() if k in old_schema})
     next(docs.glob("*.txt")).unlink()
     report = index_paths(tmp_path / "ix", [docs], prune=True)
-    assert (report.removed, report.unchanged) == (0, 4)
+    assert (report.removed, report.updated) == (0, 4)  # written again, to record where they are
     assert len(_ids(tmp_path / "ix")) == 5
+    assert index_paths(tmp_path / "ix", [docs], prune=True).unchanged == 4  # once
 
 
 def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_path: Path) -> None:

@@ -218,7 +218,10 @@ def index() -> str | Response:
     filed = {"country": result.request.countries, "official": result.request.officials, "source": result.request.sources}
     typed = {"country": search.countries, "official": search.officials, "source": search.sources}
     if filed != typed:  # "?country=Nga": the address of what the index files it as, so links toggle it
-        return redirect(_urls(args, tuple(filed))({name: list(values) for name, values in filed.items()}))
+        moved = MultiDict(args)
+        for name, values in filed.items():
+            moved.setlist(name, list(values))
+        return redirect(url_for("pages.index") + "?" + urlencode(list(moved.items(multi=True))))
     return render_template(
         "search.html",
         result=result,
