@@ -118,13 +118,13 @@ def engine_counts(engine: Engine) -> tuple[int, int]:
 
 def test_engine_sees_old_or_new_generation_while_reindexing(tmp_path: Path, engine_on: Callable[[Path], Engine]) -> None:
     index_dir = tmp_path / "ix"
-    assert index_paths(index_dir, [edition(tmp_path / "v1", 1)], procs=1).indexed == BASE
+    assert index_paths(index_dir, [edition(tmp_path / "archive", 1)], procs=1).indexed == BASE
     engine = engine_on(index_dir)
     assert engine_counts(engine) == expected(1)
     for version in (2, 3, 4):  # updates delete documents in old segments; later commits merge segments
         with Readers(lambda: engine_counts(engine)) as readers:
             time.sleep(0.2)
-            report = index_paths(index_dir, [edition(tmp_path / f"v{version}", version)], procs=1)
+            report = index_paths(index_dir, [edition(tmp_path / "archive", version)], procs=1)
             time.sleep(0.2)
         assert not readers.errors, readers.errors
         assert report.indexed == 40 and report.updated == 30
