@@ -290,19 +290,10 @@ class HotPostings:
     def load(cls, index_dir: Path, generation: int, segments: str) -> HotPostings | None:
         terms_path, postings_path = cls.paths(index_dir, generation)
         try:
-            meta = json.loads(terms_path.read_text(encoding="utf-8"))
-            if meta["segments"] != segments:
-                return None  # another index's (a rebuild restarts generation numbers)
+            meta, data_offset = cls._layout(terms_path, postings_path)
+            if meta is None or meta["segments"] != segments:
+                return None  # cut short, or another index's (a rebuild restarts generation numbers)
             spans = {(field, term): (start, end) for field, term, start, end in meta["terms"]}
-            with postings_path.open("rb") as f:
-                version = np.lib.format.read_magic(f)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                shape, _, dtype = read_header(f)
-                data_offset = f.tell()
-            if dtype != cls.DTYPE or shape != (meta["total"],):
-                return None
-            if postings_path.stat().st_size < data_offset + meta["total"] * cls.DTYPE.itemsize:
-                return None  # cut short (a full disk, a copy stopped halfway)
             fd = os.open(postings_path, os.O_RDONLY)
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing or unreadable: decode from Whoosh, as without it
@@ -311,17 +302,27 @@ class HotPostings:
     @classmethod
     def is_whole(cls, index_dir: Path, generation: int) -> bool:
         """Whether both files are there and the postings file is as long as its terms say."""
-        terms_path, postings_path = cls.paths(index_dir, generation)
         try:
-            total = json.loads(terms_path.read_text(encoding="utf-8"))["total"]
-            with postings_path.open("rb") as f:
-                version = np.lib.format.read_magic(f)
-                read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-                read_header(f)
-                data_offset = f.tell()
-            return postings_path.stat().st_size >= data_offset + int(total) * cls.DTYPE.itemsize
+            return cls._layout(*cls.paths(index_dir, generation))[0] is not None
         except (OSError, ValueError, KeyError, TypeError):
             return False
+
+    @classmethod
+    def _layout(cls, terms_path: Path, postings_path: Path) -> tuple[dict[str, Any] | None, int]:
+        """(the terms file's contents, where the postings' data starts), or (None, 0) when the
+        postings file is not the array the terms file describes, whole (a full disk, a copy
+        stopped halfway cut it short). Raises on a missing or unreadable file."""
+        meta = json.loads(terms_path.read_text(encoding="utf-8"))
+        with postings_path.open("rb") as f:
+            version = np.lib.format.read_magic(f)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read_header(f)
+            data_offset = f.tell()
+        if dtype != cls.DTYPE or shape != (meta["total"],):
+            return None, 0
+        if postings_path.stat().st_size < data_offset + meta["total"] * cls.DTYPE.itemsize:
+            return None, 0
+        return meta, data_offset
 
     @classmethod
     def save(cls, arrays: DocArrays, index_dir: Path, generation: int,

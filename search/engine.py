@@ -326,8 +326,8 @@ class Engine:
         the relaxed query does."""
         with self._lock:
             searcher = self.searcher()
-            request = facet_mod.resolved(request, self.arrays())
             arrays = self.arrays()
+            request = facet_mod.resolved(request, arrays)
             _, _, built = self._build(request.query)
             filters = facet_mod.array_filters(arrays, request)
             everything = np.logical_and.reduce([arrays.alive, *filters.values()])

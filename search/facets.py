@@ -138,14 +138,14 @@ def resolved(request: SearchRequest, arrays: DocArrays) -> SearchRequest:
     people apart (Nguyễn Thành Phong, Nguyễn Thanh Phong), and a code is not a name folded ("Mỹ"
     is US, not Malaysia's MY). A value the index does not hold stays as given (it finds nothing,
     and the page shows it selected, with 0)."""
-    codes = {v.upper(): v for v in SPECS["country"].arrays(arrays).values if v}
+    codes = _by_key(arrays, "country")[0]  # the facet's values are upper-case ISO codes
 
     def country(value: str) -> tuple[str, ...]:
         code = codes.get(value.strip().upper()) if value.strip().isascii() else None
         if code is None:
             named = country_of(tuple(value.lower().replace("-", " ").split()))
             code = codes.get(named) if named else None
-        return (code,) if code else (value,)
+        return code or (value,)
 
     def filed(name: str, value: str, spell: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
         exact, cased, folded = _by_key(arrays, name)

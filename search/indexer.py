@@ -109,30 +109,23 @@ def to_document(article: Article, digest: str) -> dict[str, object]:
     }
 
 
-def existing_checksums(ix: Index) -> dict[str, str]:
-    """id -> checksum of every live document, read from columns (cheap even for large indexes)."""
-    with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return {}
-        ids = reader.column_reader("id")
-        sums = reader.column_reader("checksum")
-        return {ids[n]: sums[n] for n in reader.all_doc_ids()}
-
-
-def existing_origins(ix: Index) -> dict[str, str]:
-    """id -> the file each live document was read from ("" for one indexed before origins were
-    kept), segment by segment: an older segment has no such column."""
-    out: dict[str, str] = {}
+def existing_articles(ix: Index) -> tuple[dict[str, str], dict[str, str]]:
+    """(id -> checksum, id -> the file it was read from) of every live document, read from
+    columns segment by segment (cheap even for large indexes). An article indexed before
+    origins were kept has "" for its file: an older segment has no such column."""
+    checksums: dict[str, str] = {}
+    origins: dict[str, str] = {}
     with ix.reader() as reader:
         for leaf, _offset in reader.leaf_readers():
             if not leaf.doc_count():
                 continue
-            ids = leaf.column_reader("id")
+            ids, sums = leaf.column_reader("id"), leaf.column_reader("checksum")
             has = "origin" in leaf.schema and leaf.has_column("origin")  # an index from before origins: no field at all
-            origins = leaf.column_reader("origin") if has else None
+            files = leaf.column_reader("origin") if has else None
             for n in leaf.all_doc_ids():
-                out[ids[n]] = origins[n] if origins is not None else ""
-    return out
+                checksums[ids[n]] = sums[n]
+                origins[ids[n]] = files[n] if files is not None else ""
+    return checksums, origins
 
 
 def source_file(origin: str) -> str:
@@ -209,7 +202,7 @@ def _live_articles(index_dir: Path) -> int:
 def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] | None, procs: int | None,
                 prune: bool) -> IndexReport:
     report = IndexReport(pruning=prune)
-    known, origins = existing_checksums(ix), existing_origins(ix)
+    known, origins = existing_articles(ix)
     seen: dict[str, str] = {}
     jobs = _jobs(paths, known, origins, report, progress, seen)
     head = list(islice(jobs, PARALLEL_FROM))

@@ -80,7 +80,7 @@ def _read_folder(root: Path) -> Iterator[ReadResult]:
         seen.add((stat.st_dev, stat.st_ino))
         for name in names:
             file = here / name
-            if not name.lower().endswith((*TEXT_SUFFIXES, ".jsonl", ".jsonl.gz")):
+            if not (file.suffix.lower() in TEXT_SUFFIXES or is_jsonl(file)):
                 continue
             if file.is_file():
                 files.append(file)
