@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 from search import evaluate
 from search import facets as facet_mod
 from search import rescore
-from search.analysis import fold, folded_view, normalize_query
+from search.analysis import fold, folded_view, has_diacritics, normalize_query
 from search.analysis.normalize import SYLLABLE
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
@@ -424,8 +424,8 @@ class Engine:
                 out.append(Completion(name, "official"))
         out += self._complete_terms(text, limit)
         out += self._complete_titles(text, TITLE_COMPLETIONS)
-        unique = {c.text.lower(): c for c in reversed(out)}  # first occurrence wins
-        return list(reversed(unique.values()))[:limit]
+        unique = list(reversed({c.text.lower(): c for c in reversed(out)}.values()))  # first occurrence wins
+        return sorted(unique, key=lambda c: _completion_rank(c.text, text))[:limit]
 
     def _complete_titles(self, text: str, count: int) -> list[Completion]:
         """Headlines whose words start with what was typed, folded ("dam ph" finds "Đàm phán...")."""
@@ -504,3 +504,13 @@ def _sort_facet(sort: str, scored: bool) -> sorting.FacetType | None:
     if sort == "oldest":
         return sorting.MultiFacet([sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date_key")])
     return None if scored else sorting.FieldFacet("id")
+
+
+def _completion_rank(completion: str, typed: str) -> bool:
+    """With accents typed, completions that keep them (at their start or a later word's) come
+    before those that only match folded: "thủ" puts "thủ tướng" before "Thụy Sĩ". Otherwise the
+    kinds' order stands (a stable sort): countries and officials, then words, then headlines."""
+    if not has_diacritics(typed):
+        return False
+    words = normalize_query(completion).lower().split()
+    return not any(" ".join(words[i:]).startswith(typed) for i in range(len(words)))

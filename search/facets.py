@@ -17,7 +17,7 @@ from whoosh import query as wq
 from whoosh import sorting
 from whoosh.searching import Searcher
 
-from search.analysis import fold
+from search.analysis import fold, to_nfc
 from search.docarrays import DocArrays, Keyed, MultiKeyed
 from search.metadata import country_name, names_filed_together
 from search.models import FacetValue, SearchRequest
@@ -116,6 +116,7 @@ def date_bound(text: str, upper: bool) -> str:
             m = int(month)
             dt.date(year, m, 1)
             return f"{year:04d}-{m:02d}-31" if upper else f"{year:04d}-{m:02d}-00"
+        dt.date(year, 1, 1)  # year 0 is no year
         return f"{year:04d}-12-31" if upper else f"{year:04d}-01-00"
     except ValueError as e:
         raise BadFilter(f"ngày không hợp lệ: {text!r}") from e
@@ -127,6 +128,8 @@ def date_range(request: SearchRequest) -> tuple[str, str] | None:
         return None
     low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
     high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
+    if request.date_from and request.date_to and low > high:  # typed the other way round: the range between them
+        low, high = date_bound(request.date_to, upper=False), date_bound(request.date_from, upper=True)
     return low, high
 
 
@@ -157,7 +160,8 @@ def resolved(request: SearchRequest, arrays: DocArrays) -> SearchRequest:
         return (value,)
 
     def known(values: tuple[str, ...], one: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(v for value in values for v in one(value)))
+        # as a query: NFC (a name pasted decomposed), "Ðinh" (the look-alike eth) as "Đinh"
+        return tuple(dict.fromkeys(v for value in values for v in one(to_nfc(value))))
 
     return replace(request, countries=known(request.countries, country),
                    officials=known(request.officials, lambda v: filed("official", v, names_filed_together)),
@@ -236,7 +240,7 @@ def matching_values(name: str, arrays: DocArrays, mask: np.ndarray, contains: st
                     selected: tuple[str, ...] = ()) -> list[FacetValue]:
     """The facet's values counted over `mask` whose label or value contains `contains` (case and
     accents aside): those with a word starting so first, then most articles, then by label."""
-    spec, wanted = SPECS[name], _key(contains)
+    spec, wanted = SPECS[name], _key(to_nfc(contains))
     counts = spec.arrays(arrays).counts(mask)
     found = [(v, c) for v, c in counts.items() if v and (wanted in _key(v) or wanted in _key(spec.label(v)))]
 

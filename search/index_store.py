@@ -31,6 +31,8 @@ def index_exists(index_dir: Path) -> bool:
 
 
 def open_index(index_dir: Path) -> Index:
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexUnavailable(f"{index_dir} is a file, not an index folder: give --index a folder")
     if not index_exists(index_dir):
         raise IndexUnavailable(f"no index at {index_dir}: build one with 'vnsearch index --index {index_dir}'")
     try:

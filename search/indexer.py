@@ -129,14 +129,24 @@ def existing_articles(ix: Index) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def source_file(origin: str) -> str:
-    """The real path of the file an article came from (links resolved, so a folder reached
-    through a link is the same folder): its origin without a JSON line's ":<n>"."""
+    """The file an article came from, its folder a real path (a folder reached through a link
+    is the folder it leads to, so pruning either path prunes it) but the file's own name as
+    read (a linked file is where the link is: deleting the link is what removes it from the
+    archive): its origin without a JSON line's ":<n>"."""
     if not origin:
         return ""
     path, sep, line = origin.rpartition(":")
     if sep and line.isdigit() and is_jsonl(Path(path)):
         origin = path
-    return os.path.realpath(origin)
+    return real_location(origin)
+
+
+def real_location(path: str | Path) -> str:
+    """A folder's real path; a file's real folder and its own name (see source_file)."""
+    if os.path.isdir(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(folder), name)
 
 
 def _jobs(paths: Iterable[Path], known: dict[str, str], origins: dict[str, str], report: IndexReport,
@@ -248,7 +258,7 @@ def _stale(origins: dict[str, str], known: dict[str, str], seen: dict[str, str],
     it could not read may be one of them (a damaged file keeps its articles: nothing indexed is
     lost to bad input), and paths that hold no article at all are more likely a wrong path than
     an emptied archive."""
-    roots = [os.path.realpath(p) for p in paths]  # as source_file: a linked folder is where it leads
+    roots = [real_location(p) for p in paths]  # as source_file: a linked folder is where it leads
 
     def under(origin: str) -> bool:
         return bool(origin) and any(origin == root or origin.startswith(root.rstrip(os.sep) + os.sep) for root in roots)

@@ -204,3 +204,58 @@ def test_pages_counts_only_pages_one_may_ask_for(client: FlaskClient) -> None:
     assert data["pages"] == data["total"] == 5
     assert client.get(f"/api/search?q=&page={MAX_PAGE}").status_code == 200
     assert client.get(f"/api/search?q=&page={MAX_PAGE + 1}").status_code == 400
+
+
+def test_the_lookalike_eth_is_read_as_d_with_stroke(client: FlaskClient) -> None:
+    """"Ð" (U+00D0, Icelandic) stands for "Đ" in text from old encodings: the same search."""
+    eth = get(client, "/api/search?q=\u00d0àm phán bí mật")
+    assert [h["id"] for h in eth["hits"]] == [h["id"] for h in get(client, "/api/search?q=Đàm phán bí mật")["hits"]]
+    assert not eth["relaxed"] and eth["suggestion"] is None
+
+
+def test_a_prefix_matches_syllables_inside_compounds(client: FlaskClient) -> None:
+    """"kremlin*" finds "Điện Kremlin", one word in the index, as "kremlin" does: a prefix widens."""
+    word = {h["id"] for h in get(client, "/api/search?q=kremlin&per_page=50")["hits"]}
+    prefix = {h["id"] for h in get(client, "/api/search?q=kreml*&per_page=50")["hits"]}
+    assert word and word <= prefix
+
+
+def test_a_date_of_year_zero_is_a_bad_parameter_and_an_open_range_is_not_reversed(client: FlaskClient) -> None:
+    assert get(client, "/api/search?q=Nga&from=0000", 400)["error"]["param"] == "from"  # year 0 is no year
+    assert get(client, "/api/search?q=Nga&from=9999")["total"] == 0
+
+
+def test_a_bare_field_or_and_is_listed_as_ignored(client: FlaskClient) -> None:
+    assert "trường không có từ nào: title:" in get(client, "/api/search?q=title:")["ignored"]
+    data = get(client, "/api/search?q=Nga AND")
+    assert "AND ở cuối truy vấn" in data["ignored"] and data["total"] > 0
+
+
+def test_completions_keep_the_accents_typed_first(engine: Any) -> None:
+    """With accents typed, what keeps them comes first: "bí" gives "bí mật" and the headlines
+    holding it before the official "Joe Biden" or a headline's "biết", folded matches only."""
+    def typed(text: str) -> bool:
+        words = text.lower().split()
+        return any(" ".join(words[i:]).startswith("bí") for i in range(len(words)))
+
+    shown = [c.text for c in engine.complete("bí", limit=10)]
+    assert "bí mật" in shown and "Joe Biden" in shown
+    marks = [typed(t) for t in shown]
+    assert marks == sorted(marks, reverse=True), shown  # every accent match before every folded one
+
+
+def test_method_and_token_errors_say_what_is_allowed(client: FlaskClient) -> None:
+    response = client.get("/api/admin/reindex")
+    assert response.status_code == 405 and "POST" in response.headers["Allow"]
+    bare = client.post("/api/admin/reindex", headers={"Authorization": "s3cret"})  # no scheme: refused
+    assert bare.status_code == 401 and bare.headers["WWW-Authenticate"].startswith("Bearer")
+    wrong = client.post("/api/admin/reindex", headers={"Authorization": "bearer nope"})
+    assert wrong.status_code == 401
+
+
+def test_opensearch_suggestions_are_documented(client: FlaskClient) -> None:
+    doc = get(client, "/api/openapi.json")
+    params = {p["name"] for p in doc["paths"]["/api/suggest"]["get"]["parameters"]}
+    assert "format" in params
+    data = get(client, "/api/suggest?q=ng&format=opensearch")
+    assert data[0] == "ng" and all(isinstance(t, str) for t in data[1])

@@ -83,6 +83,12 @@ def test_bad_date_filter_is_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_an_index_path_that_is_a_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("hi", encoding="utf-8")
+    result = run("search", "--index", str(tmp_path / "afile"), "Nga")
+    assert result.returncode == 1 and result.stderr.strip() == f"vnsearch: {tmp_path / 'afile'} is a file, not an index folder: give --index a folder"
+
+
 def test_skipped_files_give_exit_code_3(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -133,3 +139,23 @@ def test_index_rebuild_refuses_to_empty_the_index(tmp_path: Path) -> None:
     refused = run("index", "--index", ix, "--rebuild", str(tmp_path / "empty"))
     assert refused.returncode == 1 and refused.stderr.startswith("vnsearch: the paths hold no article: --rebuild would empty")
     assert json.loads(run("stats", "--index", ix, "--json").stdout)["articles"] == 5
+
+
+def test_serve_without_an_index_warns_at_start(tmp_path: Path) -> None:
+    """It serves all the same (the index may be built meanwhile; pages answer 503), but says so."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(tmp_path / "nope"), "--port", str(port)],
+                              stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert server.stderr is not None
+        lines = [server.stderr.readline() for _ in range(2)]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stderr.close()  # type: ignore[union-attr]
+    assert lines[0].startswith("vnsearch: serving")
+    assert lines[1].startswith(f"vnsearch: warning: no index at {tmp_path / 'nope'}")

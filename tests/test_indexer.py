@@ -53,6 +53,52 @@ def test_utf16_text_and_unclosed_front_matter(tmp_path: Path) -> None:
     assert (found["open"].title, found["open"].body) == ("Nga, Mỹ nhất trí", "Nội dung bài.")
 
 
+def test_unclosed_front_matter_keeps_its_pairs_and_the_headline_after_them(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("---\ndate: 2020-01-02\nsource: VOV\nNga, Mỹ nhất trí\nNội dung bài.", encoding="utf-8")
+    [found] = [r for r in read_paths([tmp_path]) if isinstance(r, RawArticle)]
+    assert (found.title, found.body, found.date, found.source) == ("Nga, Mỹ nhất trí", "Nội dung bài.", "2020-01-02", "VOV")
+
+
+def test_file_names_become_nfc_ids(tmp_path: Path) -> None:
+    """macOS writes file names decomposed: the id is the same text as the precomposed name."""
+    import unicodedata
+    write_article(tmp_path, unicodedata.normalize("NFD", "bài viết.txt"), GOOD)
+    [found] = [r for r in read_paths([tmp_path]) if isinstance(r, RawArticle)]
+    assert found.id == unicodedata.normalize("NFC", "bài viết")
+
+
+def test_a_path_given_twice_or_inside_another_is_read_once(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write_article(docs, "a.txt", GOOD)
+    write_article(docs / "sub", "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    for paths in ([docs, docs], [docs, docs / "sub"], [docs / "sub", docs]):
+        results = list(read_paths(paths))
+        assert sorted(r.id for r in results if isinstance(r, RawArticle)) == ["a", "sub/b"], paths
+        assert not [r for r in results if isinstance(r, Skipped)], paths
+
+
+def test_a_json_field_of_the_wrong_shape_is_ignored(tmp_path: Path) -> None:
+    line = {"id": "a7", "title": "Tin", "body": "Nội dung.", "source": ["VOV", "VTV"], "date": ["2017"], "url": {"x": 1}}
+    (tmp_path / "e.jsonl").write_text(json.dumps(line, ensure_ascii=False), encoding="utf-8")
+    [found] = [r for r in read_paths([tmp_path]) if isinstance(r, RawArticle)]
+    assert (found.source, found.date, found.url) == (None, None, None)
+
+
+def test_prune_removes_the_article_of_a_deleted_file_link(tmp_path: Path) -> None:
+    """A linked file is where the link is: deleting the link takes it out of the archive (its
+    target outside the folder made it look like another path's article, never pruned)."""
+    archive, elsewhere = tmp_path / "archive", tmp_path / "elsewhere"
+    write_article(archive, "a.txt", GOOD)
+    target = write_article(elsewhere, "b.txt", "Tin khác\nThủ tướng phát biểu tại Hà Nội về kinh tế.")
+    (archive / "b.txt").symlink_to(target)
+    index_dir = tmp_path / "ix"
+    index_paths(index_dir, [archive])
+    assert _ids(index_dir) == {"a", "b"}
+    (archive / "b.txt").unlink()
+    assert index_paths(index_dir, [archive], prune=True).removed == 1
+    assert _ids(index_dir) == {"a"}
+
+
 def test_front_matter_overrides(tmp_path: Path) -> None:
     write_article(tmp_path, "fm.md", "---\ntitle: Tiêu đề riêng\ndate: 2022-01-21\nsource: VnExpress\ncountries: RU, US\n---\n" + GOOD)
     (raw,) = read_paths([tmp_path])

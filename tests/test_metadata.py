@@ -164,6 +164,8 @@ def test_country_names_aliases_and_demonyms(body: str, expected: list[str]) -> N
     "Báo Washington Post dẫn nguồn tin.",
     "Viện Hàn lâm Khoa học công bố báo cáo.",
     "Ba tàu USS Canberra và USS Tulsa đóng tại cảng.",
+    "Học sinh trường tiểu học Hiệp Bình Phước ở Thủ Đức.",  # a district of Hồ Chí Minh City
+    "Môn tiếng Anh có 5 học sinh đạt giải. Tiếng Pháp và tiếng Nhật cũng vậy.",  # languages
 ])
 def test_look_alikes_do_not_fire(body: str) -> None:
     assert codes(body) == []
@@ -180,6 +182,28 @@ def test_country_names_from_babel_cover_all_countries() -> None:
 def test_given_countries_override_text() -> None:
     result = extract(article("Nga và Mỹ hội đàm.", countries=["VN", "Thổ Nhĩ Kỳ", "hoa kỳ", "xx"]))
     assert [(c.code, c.name) for c in result.countries] == [("TR", "Thổ Nhĩ Kỳ"), ("US", "Mỹ"), ("VN", "Việt Nam")]
+
+
+def test_given_country_names_are_not_read_as_the_codes_they_fold_to() -> None:
+    """"Mỹ" folds to "my", Malaysia's code: a name with its accents is the name; a bare
+    two-letter value is a code; a name typed without accents is still found."""
+    def given(*values: str) -> list[str]:
+        return [c.code for c in extract(article("Tin ngắn.", countries=list(values))).countries]
+
+    assert given("Mỹ") == ["US"]
+    assert given("mỹ", "Hoa Kỳ") == ["US"]
+    assert given("MY") == given("my") == ["MY"]
+    assert given("viet nam", "Nhật  Bản") == ["JP", "VN"]
+
+
+def test_a_foreign_name_ends_before_a_vietnamese_word() -> None:
+    """A scraped page loses full stops: "Donald Trump Hiện chỉ có" is Donald Trump, then a sentence."""
+    result = extract(article("Tổng thống Mỹ Donald Trump Hiện chỉ có 5 nước ủng hộ. Ngoại trưởng Nga Sergei Lavrov Ảnh: Reuters"))
+    assert sorted(o.name for o in result.officials) == ["Donald Trump", "Sergei Lavrov"]
+    # nor does a name run into a sentence's first word ("Nhưng", "Tuy", "Sau"), with or without marks
+    result = extract(article("Bí thư Thành ủy Hội An Nguyễn Sự Nhưng nhiều người vẫn lo. "
+                             "Tổng thống Ukraine Petro Poroshenko Sau đó ông về nước."))
+    assert sorted(o.name for o in result.officials) == ["Nguyễn Sự", "Petro Poroshenko"]
 
 
 def test_countries_sorted_by_code() -> None:

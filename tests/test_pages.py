@@ -383,6 +383,37 @@ def test_a_filter_typed_by_name_goes_to_the_address_of_its_value(client: FlaskCl
     assert client.get("/?country=XX").status_code == 200  # unknown: shown as given
 
 
+def test_a_code_typed_in_lower_case_goes_to_the_address_of_its_value(client: FlaskClient) -> None:
+    """"?country=ru" filters like RU; the page moves to RU, so the ticked facet link unticks it."""
+    moved = client.get("/?q=đối thoại&country=ru")
+    assert moved.status_code == 302
+    assert dict(parse_qsl(urlsplit(moved.headers["Location"]).query)) == {"q": "đối thoại", "country": "RU"}
+    html = client.get(moved.headers["Location"]).get_data(as_text=True)
+    ticked = re.search(r'<a href="([^"]*)" class="facet-link selected" data-value="RU"', html)
+    assert ticked and "country=" not in ticked.group(1)  # its link drops the filter
+
+
+def test_the_error_page_keeps_the_search_to_correct(client: FlaskClient) -> None:
+    """A bad date: the page keeps the query, filters and sort, and offers the dates to correct."""
+    html = page(client, "/?q=Nga&country=US&sort=newest&from=2022-02-30&page=2", status=400)
+    assert "“Từ”" in html
+    assert 'name="country" value="US"' in html and 'name="sort" value="newest"' in html
+    assert 'name="from" value="2022-02-30"' in html and 'name="to" value=""' in html
+    assert 'name="page"' not in html
+
+
+def test_a_reversed_date_range_means_the_dates_between(dated_client: FlaskClient) -> None:
+    """Typed the other way round, a range is the dates between (it found nothing, silently): the
+    API answers so, and the page moves to the address in order, so its date boxes show it."""
+    ordered = dated_client.get("/api/search?q=hải+sâm&from=2023-01&to=2023-03").get_json()
+    backwards = dated_client.get("/api/search?q=hải+sâm&from=2023-03&to=2023-01").get_json()
+    assert ordered["total"] and [h["id"] for h in backwards["hits"]] == [h["id"] for h in ordered["hits"]]
+    moved = dated_client.get("/?q=hải+sâm&from=2023-03&to=2023-01&country=VN")
+    assert moved.status_code == 302
+    assert dict(parse_qsl(urlsplit(moved.headers["Location"]).query)) == {"q": "hải sâm", "from": "2023-01", "to": "2023-03",
+                                                                           "country": "VN"}
+
+
 def test_an_official_chip_filters_by_the_facet_value(client: FlaskClient) -> None:
     """The article writes "Sergey Lavrov"; the facet files him as "Sergei Lavrov": the chip links
     the facet's value (a spelling the facet does not hold found nothing)."""

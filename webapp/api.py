@@ -104,9 +104,11 @@ def reindex() -> Response:
     token = settings()["ADMIN_TOKEN"]
     if not token:
         abort(403)
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    if not hmac.compare_digest(given.encode(), token.encode()):
-        return error_response(401, "Cần mã truy cập hợp lệ (Authorization: Bearer ...).")
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):  # RFC 7235: any case
+        response = error_response(401, "Cần mã truy cập hợp lệ (Authorization: Bearer ...).")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vnsearch admin"'
+        return response
     prune = request.args.get("prune", "0")
     if prune not in ("0", "1", "true", "false"):
         raise BadParameter("prune", "Tham số prune chỉ nhận 1 hoặc 0.")

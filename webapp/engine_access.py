@@ -42,13 +42,16 @@ def close(app: Flask) -> None:
         app.extensions[_KEY] = None
 
 
-def warm(app: Flask) -> None:
-    """Open the index and load models before the first request (servers call this)."""
+def warm(app: Flask) -> str | None:
+    """Open the index and load models before the first request (servers call this). Returns why
+    the index could not be opened, or None: the server still starts (pages say so, and the
+    index may be built while it runs), but its operator should hear it at once."""
     with app.app_context():
         try:
             get_engine().warm()
-        except IndexUnavailable:
-            pass  # pages will say so; the index may be built while the server runs
+        except IndexUnavailable as e:
+            return str(e)
+    return None
 
 
 __all__ = ["close", "get_engine", "init_app", "warm", "IndexUnavailable"]

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from search.index_store import IndexUnavailable
@@ -42,7 +43,13 @@ def error_response(status: int, message: str, code: str | None = None, **extra: 
         body.update(extra)
         response = jsonify(error=body)
     else:
-        response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
+        # a search the user can correct: every other parameter kept, the bad one offered to edit
+        param = extra.get("param")
+        dates = {k: request.args.get(k, "")[:40] for k in ("from", "to")} if param in ("from", "to") else None
+        dropped = {param, "page", *(dates or ())}
+        kept = MultiDict([(k, v) for k, v in request.args.items(multi=True) if k not in dropped])
+        response = Response(render_template("error.html", status=status, message=message, kept=kept, dates=dates),
+                            mimetype="text/html")
     response.status_code = status
     return response
 
@@ -60,7 +67,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Response:
         status = e.code or 500
-        return error_response(status, MESSAGES_VI.get(status, e.description or "Lỗi."))
+        response = error_response(status, MESSAGES_VI.get(status, e.description or "Lỗi."))
+        for name, value in e.get_headers():  # a 405's Allow (RFC 9110), a 401's challenge
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> Response:

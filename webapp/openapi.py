@@ -107,8 +107,14 @@ def openapi_document() -> dict[str, Any]:
                                            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 300}}],
                                            "responses": _responses("Article", 404, 503)}},
             "/api/suggest": {"get": {"summary": "Search-box completions from the index",
-                                     "parameters": [_param("q", "What the user has typed so far", {"type": "string", "maxLength": 100})],
-                                     "responses": _responses("Suggestions", 400, 503)}},
+                                     "parameters": [_param("q", "What the user has typed so far", {"type": "string", "maxLength": 100}),
+                                                    _param("format", "`opensearch`: the OpenSearch suggestions array browsers read, "
+                                                           "`[query, [completion, ...]]`, instead of the Suggestions object",
+                                                           {"type": "string", "enum": ["opensearch"]})],
+                                     "responses": {**_responses("Suggestions", 400, 503), "200": {"description": "OK", "content": {
+                                         "application/json": {"schema": {"oneOf": [_ref("Suggestions"), {
+                                             "type": "array", "minItems": 2, "maxItems": 2,  # [query, [completion, ...]]
+                                             "items": {"oneOf": [_STR, _array(_STR)]}}]}}}}}}},
             "/api/facets/{name}": {"get": {
                 "summary": "Every value of one facet under a search (its query and other filters) whose name contains `contains`",
                 "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string", "enum": ["country", "official", "source"]}},

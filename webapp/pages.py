@@ -216,11 +216,16 @@ def index() -> str | Response:
     search: SearchRequest = search_request(args, settings)
     result = get_engine().search(search)
     filed = {"country": result.request.countries, "official": result.request.officials, "source": result.request.sources}
-    typed = {"country": search.countries, "official": search.officials, "source": search.sources}
-    if filed != typed:  # "?country=Nga": the address of what the index files it as, so links toggle it
+    typed = {name: tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip())) for name in filed}  # as in the address ("vn")
+    dates = {"from": search.date_from, "to": search.date_to}
+    swapped = search.date_from != (args.get("from", "").strip() or None)  # "?from=2022-03&to=2022-01"
+    if filed != typed or swapped:  # "?country=Nga": the address of what the index files it as, so links toggle it
         moved = MultiDict(args)
         for name, values in filed.items():
             moved.setlist(name, list(values))
+        if swapped:
+            for name, value in dates.items():
+                moved.setlist(name, [value] if value else [])
         return redirect(url_for("pages.index") + "?" + urlencode(list(moved.items(multi=True))))
     return render_template(
         "search.html",

@@ -48,8 +48,21 @@ def _date(args: MultiDict[str, str], name: str) -> str | None:
     try:
         date_bound(text, upper=False)
     except BadFilter:
-        raise BadParameter(name, f"Ngày không hợp lệ ở {name}: dùng dạng YYYY, YYYY-MM hoặc YYYY-MM-DD.") from None
+        raise BadParameter(name, f"Ngày không hợp lệ ở ô “{_DATE_LABELS[name]}” ({name}): dùng dạng YYYY, YYYY-MM "
+                                 "hoặc YYYY-MM-DD.") from None
     return text
+
+
+_DATE_LABELS = {"from": "Từ", "to": "Đến"}  # the date form's labels (templates/_facets.html)
+
+
+def _date_range(args: MultiDict[str, str]) -> tuple[str | None, str | None]:
+    """from/to in order: a range typed the other way round means the dates between them (it
+    found nothing and said nothing about why); the page moves to the address in order."""
+    first, last = _date(args, "from"), _date(args, "to")
+    if first and last and date_bound(first, upper=False) > date_bound(last, upper=True):
+        return last, first
+    return first, last
 
 
 def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> SearchRequest:
@@ -59,13 +72,14 @@ def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> Searc
     sort = args.get("sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
         raise BadParameter("sort", "Cách sắp xếp phải là relevance, newest hoặc oldest.")
+    dates = _date_range(args)
     return SearchRequest(
         query=query,
         countries=tuple(c.upper() for c in _values(args, "country")),
         officials=_values(args, "official"),
         sources=_values(args, "source"),
-        date_from=_date(args, "from"),
-        date_to=_date(args, "to"),
+        date_from=dates[0],
+        date_to=dates[1],
         sort=sort,
         page=_int(args, "page", 1, 1, MAX_PAGE),
         per_page=_int(args, "per_page", settings["PER_PAGE"], 1, settings["MAX_PER_PAGE"]),

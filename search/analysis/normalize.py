@@ -23,9 +23,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 SYLLABLE = re.compile(r"[^\W_]+")
 
 
+# Icelandic eth (Ð, ð) looks like Vietnamese Đ/đ and stands for them in text converted from
+# old Vietnamese encodings or typed on some keyboards; Vietnamese never uses it otherwise.
+_ETH = str.maketrans("\u00d0\u00f0", "\u0110\u0111")
+
+
 def to_nfc(text: str) -> str:
-    """NFC, with control characters and lone surrogates replaced by spaces (same length)."""
-    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text))
+    """NFC, with control characters and lone surrogates replaced by spaces and the look-alike
+    Ð/ð read as Đ/đ (each the same length, so offsets hold)."""
+    return unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).translate(_ETH)
 
 
 def _tone_slot(letters: str) -> int | None:

@@ -44,8 +44,11 @@ def is_jsonl(path: Path) -> bool:
 
 
 def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
-    """Every article under the given paths: folders recursively, single files, JSON Lines."""
-    for path in paths:
+    """Every article under the given paths: folders recursively, single files, JSON Lines.
+    A path given twice, or inside a folder also given, is read once, as part of that folder
+    (its articles' ids are relative to the folder): reading it again would only report each
+    of its articles as a duplicate of itself."""
+    for path in _outermost(list(paths)):
         if path.is_dir():
             yield from _read_folder(path)
         elif path.is_file():
@@ -54,6 +57,19 @@ def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
             yield Skipped(_shown(path), "not a regular file or folder")
         else:
             yield Skipped(_shown(path), "no such file or folder")
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    real = [os.path.realpath(p) for p in paths]
+    folders = [r for p, r in zip(paths, real) if p.is_dir()]
+    kept: list[Path] = []
+    for i, (path, where) in enumerate(zip(paths, real)):
+        if where in real[:i]:
+            continue
+        if any(where != folder and where.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders):
+            continue
+        kept.append(path)
+    return kept
 
 
 def _read_folder(root: Path) -> Iterator[ReadResult]:
@@ -101,7 +117,7 @@ def read_file(path: Path, root: Path | None) -> Iterator[ReadResult]:
         yield from read_jsonl(path)
     elif path.suffix.lower() in TEXT_SUFFIXES:
         article_id = path.relative_to(root).with_suffix("").as_posix() if root else path.stem
-        yield read_text_article(path, _shown(Path(article_id)))
+        yield read_text_article(path, to_nfc(_shown(Path(article_id))))  # macOS writes names decomposed
     else:
         yield Skipped(_shown(path), "unsupported file type (use .txt, .md, .jsonl or .jsonl.gz)", unread=False)
 
@@ -144,13 +160,26 @@ def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
         return {}, text
     for end in range(1, min(len(lines), 60)):
         if lines[end].strip() == "---":
-            meta: dict[str, str] = {}
-            for line in lines[1:end]:
-                key, sep, value = line.partition(":")
-                if sep and key.strip().lower() in FRONT_MATTER_KEYS:
-                    meta[key.strip().lower()] = value.strip().strip("\"'")
-            return meta, "\n".join(lines[end + 1 :])
-    return {}, text
+            return _pairs(lines[1:end]), "\n".join(lines[end + 1 :])
+    # never closed: the "key: value" lines right after the opening one are still its pairs
+    # (the headline is what follows them, not "date: 2020-01-02")
+    end = 1
+    while end < min(len(lines), 60) and _front_matter_key(lines[end]):
+        end += 1
+    return _pairs(lines[1:end]), "\n".join(lines[end:] if end > 1 else lines)
+
+
+def _front_matter_key(line: str) -> str | None:
+    key, sep, _ = line.partition(":")
+    return key.strip().lower() if sep and key.strip().lower() in FRONT_MATTER_KEYS else None
+
+
+def _pairs(lines: list[str]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in lines:
+        if key := _front_matter_key(line):
+            meta[key] = line.partition(":")[2].strip().strip("\"'")
+    return meta
 
 
 def _list_value(value: str | None) -> list[str] | None:
@@ -174,7 +203,7 @@ def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
         assert first is not None
         title, body = lines[first].strip(), "\n".join(lines[first + 1 :]).strip()
     return RawArticle(
-        id=meta.get("id") or article_id,
+        id=to_nfc(meta["id"]) if meta.get("id") else article_id,
         title=title,
         body=body,
         origin=origin,
@@ -233,8 +262,12 @@ def web_url(value: str | None) -> str | None:
 
 
 def _optional_str(obj: dict[str, object], key: str) -> str | None:
+    """A text field; a value of another shape (a list, an object, true) is ignored rather than
+    kept as its Python spelling ("['VOV', 'VTV']" would become a source)."""
     value = obj.get(key)
-    return to_nfc(str(value)).strip() or None if value is not None else None
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return None
+    return to_nfc(str(value)).strip() or None
 
 
 def _optional_list(obj: dict[str, object], key: str) -> list[str] | None:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ..models import Country
 from .data import babel_countries, capitals, country_labels, country_aliases, lookalikes, organisations, places
+from ..analysis.normalize import normalize_token_tones
 from .text import fold, is_capitalised, is_vietnamese_syllable
 
 # Words split on hyphens here, so "Nga-Ukraine" and "Mỹ-Nga" give two names.
@@ -275,10 +276,22 @@ def countries_in(text: str) -> tuple[Country, ...]:
 
 
 @lru_cache(maxsize=1)
-def _folded_aliases() -> dict[str, str]:
-    table = {fold(name.lstrip("-")): code for code, names in country_aliases().items() for name in names}
-    table.update({code.lower(): code for code in babel_countries()})
-    return table
+def _metadata_names() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(name with its accents, lowercase -> code), (ISO code, lowercase -> code), (folded name -> code)."""
+    names = {normalize_token_tones(name.lstrip("-").lower()): code for code, names in country_aliases().items() for name in names}
+    codes = {code.lower(): code for code in babel_countries()}
+    folded = {fold(name.lstrip("-")): code for code, names in country_aliases().items() for name in names}
+    return names, codes, folded
+
+
+def country_code(value: str) -> str | None:
+    """The ISO code of a country given by metadata: a name with its accents first, then a
+    two-letter code, then a name typed without accents. In that order because folding merges
+    a name with a code: "Mỹ" folds to "my", Malaysia's code."""
+    names, codes, folded = _metadata_names()
+    value = " ".join(value.split())
+    return (names.get(normalize_token_tones(value.lower())) or codes.get(value.lower())
+            or folded.get(fold(value)))
 
 
 def countries_from_metadata(values: list[str]) -> tuple[Country, ...]:
@@ -287,7 +300,7 @@ def countries_from_metadata(values: list[str]) -> tuple[Country, ...]:
     for value in values:
         if not isinstance(value, str) or not value.strip():
             continue
-        code = _folded_aliases().get(fold(value.strip()))
+        code = country_code(value)
         if code:
             codes.add(code)
     return tuple(Country(code, country_name(code)) for code in sorted(codes))

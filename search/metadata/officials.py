@@ -169,6 +169,8 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
             token = tokens[index]
             if token.text in ("Ông", "Bà"):
                 break  # "Reuters Ông Yoon Young-chan": a new name starts here
+            if _foreign_name_ends(words, token.text) or token.text in _SENTENCE_OPENERS:
+                break  # "Donald Trump Hiện chỉ có...": a sentence whose full stop the page lost
             if _can_open(token, index, blocked) or _particle_joined(token.text):  # "Bashar al-Assad"
                 words.append(token.text)
             elif token.text in _PARTICLES and index + 1 < len(tokens) and _can_open(tokens[index + 1], index + 1, blocked):
@@ -188,6 +190,20 @@ def _initial_dot(text: str, tokens: list[Token], index: int, words: list[str], b
             and text[tokens[index - 1].end:tokens[index].start] == ""
             and index + 1 < len(tokens) and text[tokens[index].end:tokens[index + 1].start] == " "
             and _can_open(tokens[index + 1], index + 1, blocked))
+
+
+# Words that open a sentence and are never part of a name: after a name, the page lost a full
+# stop ("ông Nguyễn Sự Nhưng ...", "Donald Trump Trong khi ...", "Poroshenko Sau đó").
+_SENTENCE_OPENERS = frozenset(
+    "Nhưng Tuy Theo Trong Khi Sau Còn Tại Với Để Vì Nếu Dù Hiện Trước Đây Đó Cũng Các Những Một".split())
+
+
+def _foreign_name_ends(words: list[str], following: str) -> bool:
+    """A foreign name ("Donald Trump") is not followed by a Vietnamese word with diacritics
+    ("Hiện", "Ảnh", "Tổng"): a name written in Vietnamese (Tập Cận Bình) is Vietnamese
+    syllables throughout, a Latin one carries no Vietnamese marks."""
+    return (fold(following) != following.lower() and is_vietnamese_syllable(following)
+            and any(not is_vietnamese_syllable(w) for w in words if w not in _PARTICLES))
 
 
 def _particle_joined(word: str) -> bool:

@@ -292,7 +292,10 @@ class _Builder:
         sylls = _lower_syllables(clause.text)
         stem = "_".join(sylls)
         self.prefixes.add(fold(stem))
-        return wq.Or([wq.Prefix(f, stem) for f in _fields(clause.field)])
+        fields = _fields(clause.field)
+        # and as a syllable: "tướng*" finds "Thủ tướng", one word in the index, as "tướng" does
+        syllables = [wq.Prefix(FIELD_OF_SYLLABLES[f], stem) for f in fields] if len(sylls) == 1 else []
+        return wq.Or([wq.Prefix(f, stem) for f in fields] + syllables)
 
     def clause(self, clause: Clause, many: bool) -> list[wq.Query]:
         if isinstance(clause, Text):

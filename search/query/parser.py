@@ -84,6 +84,9 @@ def _atom(match: re.Match[str], ignored: list[str]) -> Clause | None:
     stripped = word.rstrip("*")
     if stripped != word and re.search(r"\w", stripped):
         return Prefix(stripped, target)
+    if word.endswith(":") and word[:-1].lower() in FIELDS:  # "title:" with nothing after it
+        ignored.append(f"trường không có từ nào: {word}")
+        return None
     if not re.search(r"\w", word):
         ignored.append(f"ký tự bị bỏ qua: {word}")
         return None
@@ -94,6 +97,7 @@ def parse(text: str) -> ParsedQuery:
     result = ParsedQuery()
     text = _balance_quotes(text, result.ignored)
     items: list[Clause | str] = []  # clauses, and the operators "OR", "NOT" still to apply
+    dangling_and = False  # an AND with nothing after it (one with nothing before is noted at once)
     for match in _TOKEN.finditer(text):
         if match.group("bracket"):
             result.ignored.append(f"ngoặc bị bỏ qua: {match.group('bracket')}")
@@ -102,11 +106,18 @@ def parse(text: str) -> ParsedQuery:
         if word in ("AND", "OR", "NOT") and not match.group("field") and not match.group("neg"):
             if word != "AND":
                 items.append(word)
+            elif not any(not isinstance(i, str) for i in items):
+                result.ignored.append("AND không có vế trái")
+            else:
+                dangling_and = True
             continue
         atom = _atom(match, result.ignored)
         if atom is None:
             continue
+        dangling_and = False
         items.append(Not(atom) if match.group("neg") else atom)
+    if dangling_and:
+        result.ignored.append("AND ở cuối truy vấn")
     result.clauses = _apply_operators(items, result.ignored)
     return result
 
