@@ -26,7 +26,7 @@ from whoosh.index import Index
 from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
 from search.index_store import add_missing_fields, create_index, open_index, open_or_create, rebuilding, summed_lexicon
-from search.ingest.readers import RawArticle, Skipped, is_jsonl, read_paths
+from search.ingest.readers import RawArticle, Skipped, is_jsonl, is_within, read_paths, real_location
 from search.metadata import extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
@@ -141,14 +141,6 @@ def source_file(origin: str) -> str:
     return real_location(origin)
 
 
-def real_location(path: str | Path) -> str:
-    """A folder's real path; a file's real folder and its own name (see source_file)."""
-    if os.path.isdir(path):
-        return os.path.realpath(path)
-    folder, name = os.path.split(os.path.abspath(path))
-    return os.path.join(os.path.realpath(folder), name)
-
-
 def _jobs(paths: Iterable[Path], known: dict[str, str], origins: dict[str, str], report: IndexReport,
           progress: Callable[[], None] | None, seen: dict[str, str]) -> Iterator[tuple[RawArticle, str, bool]]:
     """Articles that need (re-)indexing; skipped and unchanged ones are only counted. Every
@@ -261,7 +253,7 @@ def _stale(origins: dict[str, str], known: dict[str, str], seen: dict[str, str],
     roots = [real_location(p) for p in paths]  # as source_file: a linked folder is where it leads
 
     def under(origin: str) -> bool:
-        return bool(origin) and any(origin == root or origin.startswith(root.rstrip(os.sep) + os.sep) for root in roots)
+        return bool(origin) and any(is_within(origin, root) for root in roots)
 
     stale = sorted(i for i in set(known) - set(seen) if under(origins.get(i, "")))
     unread = sum(1 for s in report.skipped if s.unread)

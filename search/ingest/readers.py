@@ -59,17 +59,25 @@ def read_paths(paths: Iterable[Path]) -> Iterator[ReadResult]:
             yield Skipped(_shown(path), "no such file or folder")
 
 
+def real_location(path: str | Path) -> str:
+    """Where a path is: a folder's real path (one reached through a link is the folder it leads
+    to); a file's real folder and its own name (a linked file is where its link is)."""
+    if os.path.isdir(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    return os.path.join(os.path.realpath(folder), name)
+
+
+def is_within(location: str, folder: str) -> bool:
+    """Whether a real location is `folder` or under it."""
+    return location == folder or location.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _outermost(paths: list[Path]) -> list[Path]:
-    real = [os.path.realpath(p) for p in paths]
-    folders = [r for p, r in zip(paths, real) if p.is_dir()]
-    kept: list[Path] = []
-    for i, (path, where) in enumerate(zip(paths, real)):
-        if where in real[:i]:
-            continue
-        if any(where != folder and where.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders):
-            continue
-        kept.append(path)
-    return kept
+    where = [real_location(p) for p in paths]
+    folders = [w for p, w in zip(paths, where) if p.is_dir()]
+    return [path for i, (path, here) in enumerate(zip(paths, where))
+            if here not in where[:i] and not any(here != folder and is_within(here, folder) for folder in folders)]
 
 
 def _read_folder(root: Path) -> Iterator[ReadResult]:

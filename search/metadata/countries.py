@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from ..analysis.normalize import normalize_token_tones
 from ..models import Country
 from .data import babel_countries, capitals, country_labels, country_aliases, lookalikes, organisations, places
-from ..analysis.normalize import normalize_token_tones
 from .text import fold, is_capitalised, is_vietnamese_syllable
 
 # Words split on hyphens here, so "Nga-Ukraine" and "Mỹ-Nga" give two names.
