@@ -8,6 +8,7 @@ from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
@@ -419,3 +420,11 @@ def test_an_official_chip_filters_by_the_facet_value(client: FlaskClient) -> Non
     the facet's value (a spelling the facet does not hold found nothing)."""
     page = client.get("/articles/000_f5e902574d4b46d6").get_data(as_text=True)
     assert 'href="/?official=Sergei+Lavrov"' in page and ">Sergey Lavrov" in page
+
+
+def test_dates_read_as_vietnamese_readers_write_them(app: Flask) -> None:
+    """A month alone as the histogram labels it ("tháng 1/2022", not "tháng 01/2022")."""
+    with app.app_context():
+        template = app.jinja_env.from_string('{% from "_macros.html" import vi_date %}'
+                                             '{{ vi_date(a) }}|{{ vi_date(b) }}|{{ vi_date(c) }}|{{ vi_date(d) }}')
+        assert template.render(a="2022-01-21", b="2022-01", c="--01-21", d="--03") == "21/01/2022|tháng 1/2022|21/01|tháng 3"

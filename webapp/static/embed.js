@@ -65,13 +65,13 @@
     return frag;
   }
 
-  // "2022-01-21" -> "21/01/2022", "2022-01" -> "tháng 01/2022", "--01-21" (year unknown) -> "21/01".
+  // "2022-01-21" -> "21/01/2022", "2022-01" -> "tháng 1/2022" (as the histogram labels it), "--01-21" (year unknown) -> "21/01".
   function viDate(iso) {
     if (!iso) return "";
     var parts = iso.replace(/^--/, "").split("-");
-    if (iso.indexOf("--") === 0) return parts.length === 2 ? parts[1] + "/" + parts[0] : "tháng " + parts[0];
+    if (iso.indexOf("--") === 0) return parts.length === 2 ? parts[1] + "/" + parts[0] : "tháng " + parseInt(parts[0], 10);
     if (parts.length === 3) return parts[2].slice(0, 2) + "/" + parts[1] + "/" + parts[0];
-    return parts.length === 2 ? "tháng " + parts[1] + "/" + parts[0] : iso;
+    return parts.length === 2 ? "tháng " + parseInt(parts[1], 10) + "/" + parts[0] : iso;
   }
 
   // The query parts the API ignored, worded as the search page words them (ignored_notice in
