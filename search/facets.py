@@ -122,14 +122,21 @@ def date_bound(text: str, upper: bool) -> str:
         raise BadFilter(f"ngày không hợp lệ: {text!r}") from e
 
 
+def ordered_dates(first: str | None, last: str | None) -> tuple[str | None, str | None]:
+    """from/to in order: a range typed the other way round means the dates between them (it
+    found nothing and said nothing about why)."""
+    if first and last and date_bound(first, upper=False) > date_bound(last, upper=True):
+        return last, first
+    return first, last
+
+
 def date_range(request: SearchRequest) -> tuple[str, str] | None:
     """The request's from/to as an inclusive range of date_key values, or None."""
-    if not (request.date_from or request.date_to):
+    first, last = ordered_dates(request.date_from, request.date_to)
+    if not (first or last):
         return None
-    low = date_bound(request.date_from, upper=False) if request.date_from else "0000"
-    high = date_bound(request.date_to, upper=True) if request.date_to else "9999"
-    if request.date_from and request.date_to and low > high:  # typed the other way round: the range between them
-        low, high = date_bound(request.date_to, upper=False), date_bound(request.date_from, upper=True)
+    low = date_bound(first, upper=False) if first else "0000"
+    high = date_bound(last, upper=True) if last else "9999"
     return low, high
 
 

@@ -89,6 +89,22 @@ def test_an_index_path_that_is_a_file_says_so(tmp_path: Path) -> None:
     assert result.returncode == 1 and result.stderr.strip() == f"vnsearch: {tmp_path / 'afile'} is a file, not an index folder: give --index a folder"
 
 
+def test_a_reversed_date_range_means_the_dates_between(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("---\ndate: 2023-01-10\n---\nGiá hải sâm tăng\n\nGiá hải sâm tăng mạnh.", encoding="utf-8")
+    (docs / "b.txt").write_text("---\ndate: 2023-06-02\n---\nNuôi hải sâm\n\nNgư dân nuôi hải sâm.", encoding="utf-8")
+    ix = str(tmp_path / "ix")
+    run("index", "--index", ix, str(docs))
+
+    def ids(*dates: str) -> list[str]:
+        result = run("search", "--index", ix, "--json", *dates, "hải sâm")
+        assert result.returncode == 0, result.stderr
+        return [h["id"] for h in json.loads(result.stdout)["hits"]]
+
+    assert ids("--from", "2023-03", "--to", "2023-01") == ids("--from", "2023-01", "--to", "2023-03") == ["a"]
+
+
 def test_skipped_files_give_exit_code_3(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()

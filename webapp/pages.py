@@ -16,7 +16,7 @@ from search.models import FacetValue, SearchRequest
 from search.schema import indexed_body
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
-from webapp.params import MAX_PAGE, BadParameter, search_request
+from webapp.params import MAX_PAGE, BadParameter, filter_values, search_request
 
 bp = Blueprint("pages", __name__)
 
@@ -216,7 +216,7 @@ def index() -> str | Response:
     search: SearchRequest = search_request(args, settings)
     result = get_engine().search(search)
     filed = {"country": result.request.countries, "official": result.request.officials, "source": result.request.sources}
-    typed = {name: tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip())) for name in filed}  # as in the address ("vn")
+    typed = {name: filter_values(args, name) for name in filed}  # as in the address ("vn"), not upper-cased
     dates = {"from": search.date_from, "to": search.date_to}
     swapped = search.date_from != (args.get("from", "").strip() or None)  # "?from=2022-03&to=2022-01"
     if filed != typed or swapped:  # "?country=Nga": the address of what the index files it as, so links toggle it

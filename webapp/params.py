@@ -5,7 +5,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from search.facets import BadFilter, date_bound
+from search.facets import BadFilter, date_bound, ordered_dates
 from search.models import MAX_PAGE, SORTS, SearchRequest
 
 MAX_FILTER_VALUES = 20
@@ -32,7 +32,8 @@ def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int
     return value
 
 
-def _values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+def filter_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
+    """A filter's values as given, trimmed, each once."""
     values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
     if len(values) > MAX_FILTER_VALUES:
         raise BadParameter(name, f"Tối đa {MAX_FILTER_VALUES} giá trị cho {name}.")
@@ -56,15 +57,6 @@ def _date(args: MultiDict[str, str], name: str) -> str | None:
 _DATE_LABELS = {"from": "Từ", "to": "Đến"}  # the date form's labels (templates/_facets.html)
 
 
-def _date_range(args: MultiDict[str, str]) -> tuple[str | None, str | None]:
-    """from/to in order: a range typed the other way round means the dates between them (it
-    found nothing and said nothing about why); the page moves to the address in order."""
-    first, last = _date(args, "from"), _date(args, "to")
-    if first and last and date_bound(first, upper=False) > date_bound(last, upper=True):
-        return last, first
-    return first, last
-
-
 def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> SearchRequest:
     query = args.get("q", "")
     if len(query) > settings["MAX_QUERY_CHARS"]:
@@ -72,12 +64,12 @@ def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> Searc
     sort = args.get("sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
         raise BadParameter("sort", "Cách sắp xếp phải là relevance, newest hoặc oldest.")
-    dates = _date_range(args)
+    dates = ordered_dates(_date(args, "from"), _date(args, "to"))  # the page moves to the address in order
     return SearchRequest(
         query=query,
-        countries=tuple(c.upper() for c in _values(args, "country")),
-        officials=_values(args, "official"),
-        sources=_values(args, "source"),
+        countries=tuple(c.upper() for c in filter_values(args, "country")),
+        officials=filter_values(args, "official"),
+        sources=filter_values(args, "source"),
         date_from=dates[0],
         date_to=dates[1],
         sort=sort,
