@@ -279,6 +279,22 @@ def test_journalists_experts_and_business_people_are_not_officials() -> None:
     assert officials(body) == {}
 
 
+def test_company_association_and_hospital_heads_are_not_officials() -> None:
+    # Real sentences from the baomoi corpus. A company named late in the title's clause, an
+    # association ("Hội", not "Hội đồng"), a hospital, a bank, a department ("bộ phận" is not
+    # a ministry's "bộ"): none is a public office, though a country is named beside some.
+    body = ("Tại triển lãm diễn ra tại London, Winston Toh – Phó chủ tịch kiêm giám đốc bộ phận "
+            "phát triển thị trường của công ty ST Kinetics cho hay công ty đang phát triển xe mới. "
+            "Theo anh Đặng Vũ Tuấn Sơn, Chủ tịch Hội Thiên văn học trẻ Việt Nam, nguyệt thực không đáng chú ý. "
+            "Bác sỹ Phạm Bá Mỹ, Giám đốc Bệnh viện Đa khoa tỉnh Gia Lai cho biết tài xế vẫn nguy kịch. "
+            "Dự họp có Giám đốc khu vực Ngân hàng HSBC (Anh) Doreen Steidle.")
+    assert officials(body) == {}
+    public = ("Ông Nguyễn Việt Thắng, Chủ tịch Hội đồng nhân dân tỉnh Cà Mau cho biết. "
+              "Ông Võ Thanh Nhã, Giám đốc Ngân hàng nhà nước tỉnh Tiền Giang cho biết dư nợ tăng. "
+              "Ông Đàm Quang Hung – Chủ tịch UBND quận Liên Chiểu cùng cán bộ đã có mặt tại hiện trường.")
+    assert set(officials(public)) == {"Nguyễn Việt Thắng", "Võ Thanh Nhã", "Đàm Quang Hung"}
+
+
 def test_former_official_and_counterpart() -> None:
     body = ("Bộ trưởng Ngoại giao Mỹ Antony Blinken gặp người đồng cấp Nga Sergei Lavrov tại Geneva. "
             "Thủ tướng Anh lúc bấy giờ là ông Boris Johnson tới Kiev.")

@@ -51,7 +51,19 @@ _PUBLIC_BODY = ("cơ quan", "tình báo", "quốc hội", "hạ viện", "thư�
                 "chính quyền", "tòa", "ủy", "thống")
 _BUSINESS = ("tập đoàn", "công ty", "hãng", "điều hành", "quản trị", "clb", "câu lạc bộ",
              "liên đoàn", "hiệp hội", "quỹ đầu tư", "doanh nghiệp", "ngân hàng thương mại", "đội",
-             "viện nghiên cứu", "đại học", "trường", "think tank")
+             "viện nghiên cứu", "đại học", "trường", "think tank", "hội đồng thành viên",
+             "hội đồng quản trị", "phòng thương mại", "bệnh viện", "bóng đá", "ngân hàng")
+# The business words that end a title's clause far from the title and still name its body
+# (short ones such as "trường" or "đội" are parts of other words too often: "thị trường").
+_BUSINESS_IN_CLAUSE = ("tập đoàn", "công ty", "hội đồng quản trị", "hội đồng thành viên", "ngân hàng",
+                       "phòng thương mại", "bệnh viện", "doanh nghiệp", "câu lạc bộ")
+# Public bodies whose names hold a business word, and words that hold a public one.
+_PUBLIC_DESPITE = ("ngân hàng nhà nước", "ngân hàng trung ương", "ngân hàng thế giới")
+_NOT_PUBLIC_BODY = ("bộ phận", "bộ môn")  # a company's department, a school's subject: not "bộ"
+# Bodies that, named first after the title, are not public offices: an association ("Chủ
+# tịch Hội Thiên văn học trẻ Việt Nam", "Hội Nông dân"; a "hội đồng" is a council and
+# stays) and a technical director's job.
+_NOT_PUBLIC_OPENERS = ("hội", "tổng hội", "kỹ thuật")
 
 
 @dataclass
@@ -327,15 +339,32 @@ def _has_break_phrase(gap: str) -> bool:
     return any(f" {phrase} " in padded for phrase in _BREAK_PHRASES)
 
 
-def _public_gap(gap: str, run: _Run, named_place: bool) -> bool:
+def _public_gap(gap: str, run: _Run, named_place: bool, clause: str = "") -> bool:
+    """Whether the words naming a title's body (`gap`; `clause` runs on to the clause's end)
+    make a business or sport title ("Chủ tịch", "Giám đốc") a public office."""
     padded = f" {gap} "
-    if any(word in padded for word in _BUSINESS):
+    wider = f" {clause or gap} "
+    if _opens_with_non_public(gap):
+        return False
+    business = any(word in padded for word in _BUSINESS) or any(word in wider for word in _BUSINESS_IN_CLAUSE)
+    if business and not any(word in wider for word in _PUBLIC_DESPITE):
         return False
     if named_place:
         return True
     if not gap:
         return fold(run.name) in _curated_index()
+    for words in _NOT_PUBLIC_BODY:
+        padded = padded.replace(f" {words} ", " ")
     return any(word in padded for word in _PUBLIC_BODY)
+
+
+def _opens_with_non_public(gap: str) -> bool:
+    words = gap.split()
+    for opener in _NOT_PUBLIC_OPENERS:
+        length = len(opener.split())
+        if words[:length] == opener.split() and words[length:length + 1] not in (["đồng"], ["nghị"]):
+            return True
+    return False
 
 
 def _title_after(tokens: list[Token], run: _Run, names: set[int], places: set[int]) -> tuple[int, int] | None:
@@ -367,12 +396,23 @@ def _title_starting(tokens: list[Token], run: _Run, index: int, names: set[int],
         end = index + length - 1
         following = " ".join(t.text.lower() for t in tokens[end + 1:end + 9])
         named_place = any(i in places for i in range(end + 1, end + 9))
-        if kind == "public" and not _public_gap(following, run, named_place):
+        if kind == "public" and not _public_gap(following, run, named_place, _clause_after(tokens, end + 1)):
             return None
         if _names_own_holder(tokens, end + 1, names):
             return None  # "tiếng Hebrew, Thư ký ... Ali Shamkhani nói": the title is Shamkhani's
         return index, end
     return None
+
+
+def _clause_after(tokens: list[Token], index: int) -> str:
+    """The words from `index` to the clause's end (at most 20): "Phó chủ tịch kiêm giám đốc
+    bộ phận phát triển thị trường của công ty ST Kinetics" names its company late."""
+    words = []
+    for token in tokens[index:index + 20]:
+        if token.text in _CLAUSE_END or token.text == "," or token.text.lower() in _BREAK_WORDS:
+            break
+        words.append(token.text.lower())
+    return " ".join(words)
 
 
 def _names_own_holder(tokens: list[Token], index: int, names: set[int]) -> bool:
