@@ -293,6 +293,13 @@ def test_company_association_and_hospital_heads_are_not_officials() -> None:
               "Ông Võ Thanh Nhã, Giám đốc Ngân hàng nhà nước tỉnh Tiền Giang cho biết dư nợ tăng. "
               "Ông Đàm Quang Hung – Chủ tịch UBND quận Liên Chiểu cùng cán bộ đã có mặt tại hiện trường.")
     assert set(officials(public)) == {"Nguyễn Việt Thắng", "Võ Thanh Nhã", "Đàm Quang Hung"}
+    # a company or hospital that is the object of the official's verb names no office of his
+    # (the first two are real sentences; the third has the verb "kiểm tra", not a break word)
+    objects = ("Ông Trần Châu, Phó chủ tịch UBND tỉnh Bình Định yêu cầu khởi kiện công ty TNHH Sản xuất. "
+               "Trần Văn Phúc - Phó giám đốc Sở Nông nghiệp tỉnh Bình Định đề nghị Công ty Nam Triệu làm rõ. "
+               "Ông Nguyễn Khắc Hiền, Giám đốc Sở Y tế Hà Nội kiểm tra công tác phòng dịch tại Bệnh viện Bạch Mai. "
+               "Ông Nguyễn Văn Thành (Chủ tịch UBND tỉnh Quảng Ninh) đề nghị các ngân hàng hỗ trợ.")
+    assert set(officials(objects)) == {"Trần Châu", "Trần Văn Phúc", "Nguyễn Khắc Hiền", "Nguyễn Văn Thành"}
 
 
 def test_former_official_and_counterpart() -> None:

@@ -60,6 +60,10 @@ _BUSINESS_IN_CLAUSE = ("tập đoàn", "công ty", "hội đồng quản trị",
 # Public bodies whose names hold a business word, and words that hold a public one.
 _PUBLIC_DESPITE = ("ngân hàng nhà nước", "ngân hàng trung ương", "ngân hàng thế giới")
 _NOT_PUBLIC_BODY = ("bộ phận", "bộ môn")  # a company's department, a school's subject: not "bộ"
+# A body named right after the title that no business name late in the clause overrides: in
+# "Chủ tịch UBND tỉnh Bình Định yêu cầu khởi kiện công ty X" the company is the object.
+_STATE_BODY = ("ubnd", "ủy ban", "uỷ ban", "hội đồng nhân dân", "hđnd", "sở", "bộ", "cục", "công an",
+               "quốc hội", "chính phủ", "tỉnh", "thành phố", "quận", "huyện", "xã", "tòa", "cảnh sát")
 # Bodies that, named first after the title, are not public offices: an association ("Chủ
 # tịch Hội Thiên văn học trẻ Việt Nam", "Hội Nông dân"; a "hội đồng" is a council and
 # stays) and a technical director's job.
@@ -342,11 +346,13 @@ def _has_break_phrase(gap: str) -> bool:
 def _public_gap(gap: str, run: _Run, named_place: bool, clause: str = "") -> bool:
     """Whether the words naming a title's body (`gap`; `clause` runs on to the clause's end)
     make a business or sport title ("Chủ tịch", "Giám đốc") a public office."""
+    gap, clause = _before_break(gap), _before_break(clause)
     padded = f" {gap} "
     wider = f" {clause or gap} "
     if _opens_with_non_public(gap):
         return False
-    business = any(word in padded for word in _BUSINESS) or any(word in wider for word in _BUSINESS_IN_CLAUSE)
+    business = any(word in padded for word in _BUSINESS) or (
+        any(word in wider for word in _BUSINESS_IN_CLAUSE) and not _names_state_body(padded))
     if business and not any(word in wider for word in _PUBLIC_DESPITE):
         return False
     if named_place:
@@ -356,6 +362,20 @@ def _public_gap(gap: str, run: _Run, named_place: bool, clause: str = "") -> boo
     for words in _NOT_PUBLIC_BODY:
         padded = padded.replace(f" {words} ", " ")
     return any(word in padded for word in _PUBLIC_BODY)
+
+
+def _before_break(words: str) -> str:
+    """The words before the first verb that ends a title's clause ("yêu cầu", "cho biết")."""
+    padded = f" {words} "
+    cut = min((padded.find(f" {phrase} ") for phrase in _BREAK_PHRASES if f" {phrase} " in padded),
+              default=len(padded))
+    return padded[:cut].strip()
+
+
+def _names_state_body(padded: str) -> bool:
+    for words in _NOT_PUBLIC_BODY:
+        padded = padded.replace(f" {words} ", " ")
+    return any(f" {word} " in padded for word in _STATE_BODY)
 
 
 def _opens_with_non_public(gap: str) -> bool:
@@ -409,7 +429,7 @@ def _clause_after(tokens: list[Token], index: int) -> str:
     bộ phận phát triển thị trường của công ty ST Kinetics" names its company late."""
     words = []
     for token in tokens[index:index + 20]:
-        if token.text in _CLAUSE_END or token.text == "," or token.text.lower() in _BREAK_WORDS:
+        if token.text in _CLAUSE_END or token.text in {",", ")", "-", "–"} or token.text.lower() in _BREAK_WORDS:
             break
         words.append(token.text.lower())
     return " ".join(words)
