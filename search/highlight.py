@@ -22,6 +22,14 @@ from search.metadata.countries import reads_as_country
 from search.query.stopwords import STOPWORDS
 
 SURROUND = 70
+# A sentence ends at . ! ? … (and any closing quotes or brackets) before a space, or at a line
+# break; a capital's abbreviation ("TP. Hồ Chí Minh", "Donald J. Trump") does not end one.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+|\n\s*")
+# The word before a full stop that does not end a sentence: an initial ("Donald J. Trump") or
+# a common abbreviation ("TP. Hồ Chí Minh", "Tp.", "PGS.", "Mr."); "EU." and "TP.HCM." do end one.
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|tp|q|p|ts|gs|pgs|ths|bs|ks|mr|mrs|ms|dr|st|jr|th|tx|tt)\.$",
+                           re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
 CONTEXT = 48  # characters either side of a one-syllable name that its reading depends on
 
 
@@ -33,6 +41,21 @@ class MarkFormatter(HtmlFormatter):
 
     def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return "<mark>" + escape(text[token.startchar : token.endchar], quote=False) + "</mark>"
+
+    def format(self, fragments: Any, replace: bool = False) -> str:
+        """The passages apart by " … ", and an ellipsis where the first starts after the text's
+        start or the last ends before its end: a reader sees the snippet is cut, not a sentence
+        that begins mid-way."""
+        fragments = list(fragments)
+        html = super().format(fragments, replace)
+        if not fragments:
+            return html
+        text = fragments[0].text
+        if text[:fragments[0].startchar].strip():
+            html = "… " + html
+        if text[fragments[-1].endchar:].strip() and not html.endswith(("…", "...")):
+            html += " …"  # (a passage that ends on its own ellipsis, "treo…", says it already)
+        return html
 
 
 class Match(NamedTuple):
@@ -86,7 +109,9 @@ def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str]
     bare_typed = {key: any(not any(map(has_diacritics, seq)) for seq in seqs) for key, seqs in typed.items()}
     keys: dict[str, tuple[str, ...]] = {}  # a match's folded text -> its syllables
     agrees_as: dict[str, bool] = {}  # an occurrence's own text -> whether it agrees (texts repeat)
-    for m in pattern.finditer(folded_view(text)):
+    view = folded_view(text)
+    accented_text: bool | None = None  # whether the text has any accent, found when first needed
+    for m in pattern.finditer(view):
         found = m.group()
         match = Match(m.start(), m.end(), found)
         if found in written:
@@ -100,8 +125,13 @@ def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str]
             other.append(match)
             continue
         raw = text[m.start():m.end()]
-        # as typed; any accents where none was typed ("ha noi"); or written bare ("Ha Noi")
-        agrees = bare_typed[key] or raw.lower() == found
+        # as typed; any accents where none was typed ("ha noi"); or written bare ("Ha Noi"), but
+        # a bare syllable in accented text is a word of its own: "gia" of "tham gia" is not "giá"
+        agrees = bare_typed[key]
+        if not agrees and raw.lower() == found:
+            if len(key) == 1 and accented_text is None:
+                accented_text = view != text.lower()  # the view is the text folded and lowercased
+            agrees = len(key) > 1 or not accented_text
         if not agrees:
             agrees = agrees_as.get(raw)
             if agrees is None:
@@ -152,11 +182,48 @@ def snippet(
         singles = {(s,) for seq in sequences for s in seq if fold(s) not in short and s not in STOPWORDS}
         tokens = marked_tokens(text, singles, prefixes, names)
     if tokens:
-        fragmenter = PinpointFragmenter(maxchars=maxchars, surround=SURROUND, autotrim=True, charlimit=None)
+        fragmenter = PinpointFragmenter(maxchars=maxchars, surround=SURROUND, autotrim=False, charlimit=None)
         best = top_fragments(list(fragmenter.fragment_matches(text, tokens)), top, BasicFragmentScorer(), SCORE, minscore=1)
         if best:
+            # in reading order: the formatter's ellipses say what lies before the first passage
+            best = sorted((_within_sentences(f) for f in best), key=lambda f: f.startchar)
             return MarkFormatter()(text, best)
     return escape(_lead(text, maxchars), quote=False)
+
+
+def _within_sentences(fragment: Any) -> Any:
+    """Trim a passage to whole words, and to whole sentences where a sentence boundary lies
+    between its edge and its matches: "… hội, môi trường. Ngành tôm Việt Nam …" starts at
+    "Ngành tôm". (Whoosh's own autotrim also drops the first and last words of a passage
+    that reaches the text's start or end: "Thủ tướng phát biểu." became "Thủ tướng phát".)"""
+    text = fragment.text
+    first = min(m.startchar for m in fragment.matches)
+    last = max(m.endchar for m in fragment.matches)
+    if fragment.startchar > 0 and not text[fragment.startchar - 1].isspace():
+        space = _SPACE.search(text, fragment.startchar, first)
+        fragment.startchar = space.end() if space else first
+    if fragment.endchar < len(text) and not text[fragment.endchar].isspace():
+        spaces = list(_SPACE.finditer(text, last, fragment.endchar))
+        fragment.endchar = spaces[-1].start() if spaces else last
+    starts = [m.end() for m in _SENTENCE_END.finditer(text, fragment.startchar, first) if _ends_sentence(text, m)]
+    if starts:
+        fragment.startchar = starts[-1]
+    for m in _SENTENCE_END.finditer(text, last, fragment.endchar):
+        if _ends_sentence(text, m):
+            fragment.endchar = m.start() + len(m.group().rstrip())
+            break
+    return fragment
+
+
+def _ends_sentence(text: str, found: re.Match[str]) -> bool:
+    if found.group().startswith("\n"):
+        return True
+    if found.end() < len(text) and text[found.end()].islower():
+        return False  # "hệ thống treo… nhưng": an "and so on", the sentence goes on
+    if not found.group().startswith("."):
+        return True
+    abbreviation = _ABBREVIATION.search(text[max(0, found.start() - 4):found.start() + 1])
+    return not (abbreviation and (len(abbreviation.group()) > 2 or abbreviation.group()[0].isupper()))
 
 
 def mark_all(text: str, sequences: set[tuple[str, ...]], prefixes: set[str] = frozenset(),  # type: ignore[assignment]

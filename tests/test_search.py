@@ -321,6 +321,48 @@ def test_snippets_are_escaped(mini: Engine) -> None:
     assert "&amp;amp;" in hostile.snippet  # the entity is shown as text, not decoded
 
 
+def test_snippets_say_where_they_are_cut_and_keep_to_sentences() -> None:
+    # Real text from the baomoi corpus: the match is near the middle of a long paragraph.
+    text = ("Nuôi tôm phải gắn với bảo vệ môi trường và an sinh xã hội, môi trường. Ngành tôm Việt Nam "
+            "phấn đấu đạt 10% GDP quốc gia”, Thủ tướng Nguyễn Xuân Phúc nhấn mạnh. Tại TP. Hồ Chí Minh, "
+            "các doanh nghiệp chế biến tôm đã ký nhiều hợp đồng xuất khẩu sang Nhật Bản và châu Âu trong "
+            "năm nay, theo số liệu của Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam.")
+    html = snippet(text, {("thủ", "tướng")}, maxchars=120)
+    # cut on both sides, and said so; trimmed to the sentence holding the match
+    assert html == ("… Ngành tôm Việt Nam phấn đấu đạt 10% GDP quốc gia”, <mark>Thủ tướng</mark> "
+                    "Nguyễn Xuân Phúc nhấn mạnh. …")
+    # an abbreviation's full stop ("TP. Hồ Chí Minh") is not a sentence's end
+    html = snippet(text, {("hồ", "chí", "minh")}, maxchars=120)
+    assert "Tại TP. <mark>Hồ Chí Minh</mark>" in html and html.startswith("… ") and html.endswith(" …")
+    # a passage that reaches the text's start or end has no ellipsis on that side
+    assert snippet("Thủ tướng phát biểu.", {("thủ", "tướng")}) == "<mark>Thủ tướng</mark> phát biểu."
+    assert snippet("Thủ tướng phát biểu.\n", {("thủ", "tướng")}) == "<mark>Thủ tướng</mark> phát biểu."
+    # passages in reading order, whatever their scores
+    text = "Thủ tướng phát biểu. " + " ".join(["Ông Ba nói rằng"] * 15) + ". Bộ trưởng nói với Thủ tướng."
+    assert snippet(text, {("thủ", "tướng")}) == (
+        "<mark>Thủ tướng</mark> phát biểu. … Bộ trưởng nói với <mark>Thủ tướng</mark>.")
+    # an "and so on" ellipsis before a lowercase word ends no sentence, and one that ends the
+    # passage is not doubled; a lowercase abbreviation ("Tp.") ends none either, "EU." does
+    text = ("Xe có hộp số, hệ dẫn động, hệ thống treo… nhưng thân xe ngắn hơn… Cửa hành lý rộng. "
+            + "Ông Ba nói rằng xe tốt. " * 8)
+    assert snippet(text, {("hộp", "số")}, maxchars=80) == (
+        "Xe có <mark>hộp số</mark>, hệ dẫn động, hệ thống treo… nhưng thân xe ngắn hơn…")
+    assert snippet("Ông Ba nói nhiều điều. Tại Tp. Hồ Chí Minh, Thủ tướng nói.", {("thủ", "tướng")},
+                   maxchars=40) == "… Tại Tp. Hồ Chí Minh, <mark>Thủ tướng</mark> nói."
+    assert snippet("Ông Ba nói nhiều điều về EU. Thủ tướng Anh nói với EU rằng không.", {("thủ", "tướng")},
+                   maxchars=40) == "… <mark>Thủ tướng</mark> Anh nói với EU rằng không."
+
+
+def test_a_bare_syllable_in_accented_text_is_not_marked_for_an_accented_word() -> None:
+    # "giá vàng" typed with accents: the "gia" of "tham gia" (to take part) is another word;
+    # in a text written without diacritics "gia vang" is how it is written, and is marked.
+    text = "Cuộc khảo sát với sự tham gia của 2.234 người cho thấy giá vàng sẽ tăng."
+    assert snippet(text, {("giá",), ("vàng",)}) == (
+        "Cuộc khảo sát với sự tham gia của 2.234 người cho thấy <mark>giá</mark> <mark>vàng</mark> sẽ tăng.")
+    assert snippet("Gia vang tang manh", {("giá",), ("vàng",)}) == "<mark>Gia</mark> <mark>vang</mark> tang manh"
+    assert snippet("Nhà ở Ha Noi", {("hà", "nội")}) == "Nhà ở <mark>Ha Noi</mark>"
+
+
 def test_did_you_mean_restores_diacritics(engine: Engine) -> None:
     assert engine.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
     assert engine.search(SearchRequest(query="dam phan bi mat")).suggestion == "đàm phán bí mật"
