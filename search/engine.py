@@ -177,7 +177,7 @@ class Engine:
                 if relaxed.result.total:
                     page, relaxed.result.relaxed = relaxed, True
             result = page.result
-            result.ignored = parsed.ignored
+            result.ignored = parsed.ignored + (built.notes if built else [])
             texts = [c for c in parsed.clauses if isinstance(c, Text)]
             if built and len(texts) == len(parsed.clauses):
                 # a relaxed query found articles without some word: as good as finding none, for spelling
@@ -430,6 +430,8 @@ class Engine:
     def _complete_titles(self, text: str, count: int) -> list[Completion]:
         """Headlines whose words start with what was typed, folded ("dam ph" finds "Đàm phán...")."""
         sylls = [fold(s) for s in text.split()]
+        if len(sylls) == 1 and len(sylls[0]) < 2:
+            return []  # one letter: thousands of words start with it (2 s on 35,439 articles), no headline is meant yet
         parts: list[wq.Query] = [wq.Term("title_syl", s) for s in sylls[:-1]]
         parts.append(wq.Prefix("title_syl", sylls[-1]))
         query = wq.And(parts)

@@ -290,6 +290,41 @@ def test_title_field_and_prefix(engine: Engine) -> None:
     assert len(ids(engine, "đàm*")) >= 4
 
 
+def test_a_wide_prefix_is_narrowed_to_its_commonest_words(sample_index: Path, engine: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from search import evaluate
+    from search.query import builder
+
+    vocab = engine.vocabulary()
+    everyone = [w for w in vocab.doc_freq if w.startswith("t")]
+    assert len(everyone) > builder.MAX_PREFIX_WORDS  # five articles already hold 200+ such words
+    common = vocab.commonest_with_prefix("t", 3)
+    assert common is not None and len(common) == 3
+    assert min(vocab.df(w) for w in common) >= max(vocab.df(w) for w in everyone if w not in common)
+    assert vocab.commonest_with_prefix("t", len(everyone)) is None  # no wider than the limit: not narrowed
+    narrowed = engine.search(SearchRequest(query="t*", per_page=10))
+    assert narrowed.ignored == ["t*: các từ hiếm hơn (chỉ tìm 200 từ thường gặp nhất)"]
+    assert engine.search(SearchRequest(query="kreml*")).ignored == []  # a narrow prefix is searched whole
+    # Narrowed to 3 words, the prefix reads at most 3 words per field: the array evaluator runs
+    # it where it refuses the whole prefix (more terms than its own bound), and finds a subset.
+    monkeypatch.setattr(builder, "MAX_PREFIX_WORDS", 3)
+    monkeypatch.setattr(evaluate, "MAX_PREFIX_TERMS", 10)
+    narrowing = Engine(sample_index)
+    try:
+        three = narrowing.search(SearchRequest(query="t*", per_page=10))
+        assert three.ignored == ["t*: các từ hiếm hơn (chỉ tìm 3 từ thường gặp nhất)"]
+        assert 0 < three.total <= narrowed.total == 5
+        _, _, built = narrowing._build("t*")
+        assert built is not None
+        with narrowing._lock:
+            searcher, arrays = narrowing.searcher(), narrowing.arrays()
+            assert evaluate.rank(arrays, searcher, built.query, 10).mask.any()
+            with pytest.raises(evaluate.Unsupported):
+                evaluate.rank(arrays, searcher, builder.wq.Prefix("body", "t"), 10)
+    finally:
+        narrowing.close()
+
+
 @pytest.mark.parametrize("query", ['"unclosed', "((đàm phán", "OR", "NOT", "a OR", "***", "title:", "-", "[]{}", ":", '""'])
 def test_malformed_queries_are_searched_leniently(engine: Engine, query: str) -> None:
     result = engine.search(SearchRequest(query=query))

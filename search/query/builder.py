@@ -30,6 +30,32 @@ RESTORED_WEIGHT = 0.5  # an unaccented word's most common accented form: a hint,
 ADJACENT_WEIGHT = 0.5  # a multi-syllable word's syllables in a row (part of the bonus)
 BONUS_WEIGHT = 1.0  # whole words over scattered syllables
 EXACT_TIER = 5.0  # articles with every word accented as typed: scaled up to rank as a tier
+# A prefix that more words start with ("t*": 31,686 on 35,439 articles) is narrowed to its
+# commonest words (as Elasticsearch's max_expansions): all of them took Whoosh's matchers
+# 30-40 s, each word costs a read per index segment, and the commonest already find nearly
+# every article the whole prefix finds (the API lists the narrowing in `ignored`).
+MAX_PREFIX_WORDS = 200
+
+
+class CommonPrefix(wq.Prefix):
+    """A prefix that expands to the given words only (those the index holds), so the array
+    evaluator and Whoosh's matchers both read a bounded number of posting lists."""
+
+    def __init__(self, fieldname: str, text: str, words: tuple[str, ...], boost: float = 1.0) -> None:
+        super().__init__(fieldname, text, boost=boost)
+        self.words = words
+
+    def _btexts(self, ixreader):  # type: ignore[no-untyped-def]
+        for word in self.words:
+            btext = word.encode("utf-8")
+            if (self.fieldname, btext) in ixreader:
+                yield btext
+
+    def __eq__(self, other: object) -> bool:
+        return super().__eq__(other) and self.words == other.words  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return super().__hash__() ^ hash(self.words)
 
 
 @dataclass(frozen=True)
@@ -53,6 +79,7 @@ class BuiltQuery:
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
     texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
     tier: list[Unit] = field(default_factory=list)  # the words `query` ranks as an accent tier, if any
+    notes: list[str] = field(default_factory=list)  # how the query was narrowed (a wide prefix)
 
 
 def _lower_syllables(text: str) -> list[str]:
@@ -244,6 +271,7 @@ class _Builder:
         self.bonus: list[wq.Query] = []
         self.exact: list[wq.Query] = []  # the free-text units with their accents as typed
         self.texts: list[str] = []
+        self.notes: list[str] = []  # what was narrowed, said to the user beside the parser's `ignored`
 
     def mark(self, unit: Unit) -> None:
         accented = {tuple(fold(s) for s in n) for n in unit.names if has_diacritics("".join(n))}
@@ -293,9 +321,19 @@ class _Builder:
         stem = "_".join(sylls)
         self.prefixes.add(fold(stem))
         fields = _fields(clause.field)
-        # and as a syllable: "tướng*" finds "Thủ tướng", one word in the index, as "tướng" does
-        syllables = [wq.Prefix(FIELD_OF_SYLLABLES[f], stem) for f in fields] if len(sylls) == 1 else []
-        return wq.Or([wq.Prefix(f, stem) for f in fields] + syllables)
+        common = self.vocab.commonest_with_prefix(stem, MAX_PREFIX_WORDS)
+        if common is None:
+            words = [wq.Prefix(f, stem) for f in fields]
+            # and as a syllable: "tướng*" finds "Thủ tướng", one word in the index, as "tướng" does
+            syllables = [wq.Prefix(FIELD_OF_SYLLABLES[f], stem) for f in fields] if len(sylls) == 1 else []
+            return wq.Or(words + syllables)
+        self.notes.append(f"{clause.text}*: các từ hiếm hơn (chỉ tìm {MAX_PREFIX_WORDS:,} từ thường gặp nhất)".replace(",", "."))
+        # the syllables of those words that start with it, commonest words' first
+        found = dict.fromkeys(s for w in common for s in w.split("_") if s.startswith(stem))
+        ordered = tuple(list(found)[:MAX_PREFIX_WORDS])
+        words = [CommonPrefix(f, stem, tuple(common)) for f in fields]
+        syllables = [CommonPrefix(FIELD_OF_SYLLABLES[f], stem, ordered) for f in fields] if len(sylls) == 1 else []
+        return wq.Or(words + syllables)
 
     def clause(self, clause: Clause, many: bool) -> list[wq.Query]:
         if isinstance(clause, Text):
@@ -333,7 +371,7 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     if not positives:
         everything: wq.Query = wq.And([wq.Every(), *negatives]) if negatives else wq.NullQuery
         return BuiltQuery(everything, everything, False, units=builder.units, highlight=builder.highlight,
-                          names=builder.names, prefixes=builder.prefixes)
+                          names=builder.names, prefixes=builder.prefixes, notes=builder.notes)
     strict = not many and len(positives) > 1
     loose = wq.Or(positives) if len(positives) > 1 else positives[0]
     core = wq.And(positives) if strict else loose
@@ -365,4 +403,5 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         prefixes=builder.prefixes,
         texts=builder.texts,
         tier=builder.units if tier is not None else [],
+        notes=builder.notes,
     )

@@ -8,7 +8,9 @@ and the "did you mean" corrector draws its words from it (search/query/suggest.p
 """
 from __future__ import annotations
 
+import heapq
 import json
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -103,6 +105,20 @@ class Vocabulary:
 
     def df(self, word: str) -> int:
         return self.doc_freq.get(word, 0)
+
+    @cached_property
+    def _sorted_words(self) -> list[str]:
+        return sorted(self.doc_freq)
+
+    def commonest_with_prefix(self, stem: str, limit: int) -> list[str] | None:
+        """The `limit` words starting with `stem` found in most documents, commonest first, or
+        None when no more than `limit` words start with it (the prefix needs no narrowing)."""
+        words = self._sorted_words
+        first = bisect_left(words, stem)
+        end = bisect_left(words, stem + "\U0010ffff", first)
+        if end - first <= limit:
+            return None
+        return heapq.nlargest(limit, words[first:end], key=self.doc_freq.__getitem__)
 
     def max_match(self, syllables: list[str]) -> list[str]:
         """Greedy longest-match of lowercase syllables against the index's words.
