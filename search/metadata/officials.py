@@ -359,9 +359,7 @@ def _public_gap(gap: str, run: _Run, named_place: bool, clause: str = "") -> boo
         return True
     if not gap:
         return fold(run.name) in _curated_index()
-    for words in _NOT_PUBLIC_BODY:
-        padded = padded.replace(f" {words} ", " ")
-    return any(word in padded for word in _PUBLIC_BODY)
+    return any(word in _without_non_public_bodies(padded) for word in _PUBLIC_BODY)
 
 
 def _before_break(words: str) -> str:
@@ -373,9 +371,15 @@ def _before_break(words: str) -> str:
 
 
 def _names_state_body(padded: str) -> bool:
+    padded = _without_non_public_bodies(padded)
+    return any(f" {word} " in padded for word in _STATE_BODY)
+
+
+def _without_non_public_bodies(padded: str) -> str:
+    """`padded` without the words that only look like a public body's ("bộ phận" is not "bộ")."""
     for words in _NOT_PUBLIC_BODY:
         padded = padded.replace(f" {words} ", " ")
-    return any(f" {word} " in padded for word in _STATE_BODY)
+    return padded
 
 
 def _opens_with_non_public(gap: str) -> bool:
