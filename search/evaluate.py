@@ -112,6 +112,9 @@ class _Evaluator:
         if isinstance(q, wq.AndMaybe):
             required, extra = self.run(q.a, optional), self.run(q.b, True)
             return Scored(required.mask, (required.score + extra.score) * required.mask)
+        if isinstance(q, wq.ConstantScoreQuery):  # a tier: the same score wherever the child matches
+            mask = self.run(q.child, optional).mask
+            return Scored(mask, mask * q.score)
         if isinstance(q, wq.Require):  # the first's matches that the second holds, scored by the first
             scored, needed = self.run(q.a, optional), self.run(q.b, optional)
             mask = scored.mask & needed.mask

@@ -15,7 +15,8 @@ query typed without diacritics, whose folded syllables are common words.
   match them exactly (tone placement normalised).
 - Only the first pass's top RESCORE_DEPTH are reordered, a fixed set whatever page or page size
   is asked for, so pages stay consistent; the article text is the stored text the snippets read.
-- The bonus never lifts an article over the first pass's accent tier (see `rescored`).
+- The bonus never lifts an article over the first pass's accent tier, nor over its whole-word
+  tier (see `rescored`).
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from functools import lru_cache
 from search.analysis import fold, folded_view, has_diacritics, to_nfc
 from search.analysis.normalize import SYLLABLE, normalize_token_tones
 from search.highlight import sequence_pattern
+from search.query.builder import WHOLE_TIER
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
@@ -145,14 +147,20 @@ def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequ
     document's texts), best first again; ties keep the first pass's order.
 
     The bonus never lifts an article outside the accent tier over one inside it: its new score
-    is capped at the lowest tier article's (unless the first pass already ranked it higher)."""
+    is capped at the lowest tier article's (unless the first pass already ranked it higher).
+    Nor does it lift an article over the whole-word tier (builder.WHOLE_TIER, a constant in the
+    first-pass score): the bonus is taken on the scores without it, and the tier stays first."""
+    whole = [score >= WHOLE_TIER for score in scores]
+    scores = [score - WHOLE_TIER if w else score for score, w in zip(scores, whole)]
     best = max(scores, default=0.0)
     if plan is None or best <= 0:
-        return list(zip(order, scores))
-    new = [score + PAIR_WEIGHT * best * coverage(plan.pairs, t) for score, t in zip(scores, texts)]
-    exact = [holds_tier(plan.tier, t) for t in texts] if plan.tier else [True] * len(order)
-    if not all(exact) and any(exact):
-        floor = min(n for n, e in zip(new, exact) if e)
-        new = [n if e else min(n, max(score, floor)) for n, score, e in zip(new, scores, exact)]
-    ranked = sorted(range(len(order)), key=lambda i: (-new[i], not exact[i], i))
-    return [(order[i], new[i]) for i in ranked]
+        new = list(scores)
+        exact = [True] * len(order)
+    else:
+        new = [score + PAIR_WEIGHT * best * coverage(plan.pairs, t) for score, t in zip(scores, texts)]
+        exact = [holds_tier(plan.tier, t) for t in texts] if plan.tier else [True] * len(order)
+        if not all(exact) and any(exact):
+            floor = min(n for n, e in zip(new, exact) if e)
+            new = [n if e else min(n, max(score, floor)) for n, score, e in zip(new, scores, exact)]
+    ranked = sorted(range(len(order)), key=lambda i: (not whole[i], -new[i], not exact[i], i))
+    return [(order[i], new[i] + WHOLE_TIER if whole[i] else new[i]) for i in ranked]

@@ -12,6 +12,7 @@ from search import rescore
 from search.engine import Engine
 from search.indexer import index_paths
 from search.models import SearchRequest
+from search.query.builder import WHOLE_TIER
 from search.rescore import Pair, coverage, query_pairs
 from tests.conftest import write_article
 
@@ -106,6 +107,19 @@ def test_the_bonus_never_lifts_an_article_over_the_accent_tier() -> None:
     assert order[0][1] >= order[1][1]
     # Without a tier (an unaccented query) the same pairs do reorder.
     assert [d for d, _ in rescore.rescored([1, 2], [72.8, 29.5], [exact, folded], rescore.plan(["duong moi ha noi"]))] == [2, 1]
+
+
+def test_the_bonus_never_lifts_an_article_over_the_whole_word_tier() -> None:
+    # "chủ tịch Hòa Phát": the article holding both words whole comes first, though another
+    # holds more of the query's pairs; the pairs still order each side on its own scores.
+    plan = rescore.plan(["chủ tịch Hòa Phát"])
+    whole = ("Thép", "Ông Trần Đình Long, chủ tịch Hòa Phát, cho biết.")
+    pairs = ("Chủ tịch", "Chủ tịch nước dự lễ. Cộng hòa phát triển.")
+    other = ("Chủ tịch", "Chủ tịch tỉnh nói về hòa phát, chủ tịch Hòa.")
+    order = rescore.rescored([1, 2, 3], [WHOLE_TIER + 10.0, 80.0, 40.0], [whole, pairs, other], plan)
+    assert [d for d, _ in order] == [1, 3, 2]
+    assert order[0][1] >= WHOLE_TIER > order[1][1] >= order[2][1]
+    assert order[1][1] - 40.0 == pytest.approx(rescore.PAIR_WEIGHT * 80.0)  # best without the tier's constant
 
 
 def test_an_alias_name_counts_for_the_tier() -> None:

@@ -625,3 +625,63 @@ def test_an_exports_summary_is_searched_and_shown_in_snippets(tmp_path: Path) ->
     assert indexed_body(rows[1]["summary"], rows[1]["body"]) == rows[1]["body"]
     assert indexed_body("  Hàng  nghìn người\ndự lễ. ", rows[1]["body"]) == rows[1]["body"]  # spacing aside
     assert indexed_body(rows[0]["summary"], rows[0]["body"]) == rows[0]["summary"] + "\n\n" + rows[0]["body"]
+
+
+# -- every word whole ranks first ---------------------------------------------------------
+_PRESIDENT_DECOYS = [
+    "Chủ tịch nước tiếp đoàn Cộng hòa Séc\nChủ tịch nước phát biểu chào mừng đoàn Cộng hòa Séc; chủ tịch nhấn mạnh "
+    "quan hệ hữu nghị phát triển và hòa bình, hợp tác phát triển kinh tế.",
+    "Chủ tịch Quốc hội thăm Cộng hòa Pháp\nChủ tịch Quốc hội phát biểu tại Paris: Việt Nam và Cộng hòa Pháp "
+    "cùng phát triển, giữ hòa bình; chủ tịch phát động hợp tác.",
+    "Chủ tịch tỉnh chỉ đạo phát triển nông thôn\nChủ tịch UBND tỉnh yêu cầu phát triển hài hòa, chủ tịch các "
+    "huyện phát động phong trào, hòa giải ở cơ sở.",
+    "Chủ tịch xã được khen thưởng\nChủ tịch xã phát hiện sai phạm, hòa giải tranh chấp đất đai; chủ tịch "
+    "phát biểu nhận thưởng, người dân hòa thuận.",
+    "Chủ tịch Cuba thăm Việt Nam\nChủ tịch Cuba phát biểu về tình hữu nghị, Cộng hòa Cuba phát triển; chủ "
+    "tịch hai nước cam kết hòa bình.",
+    "Chủ tịch Hội đồng nhân dân họp\nChủ tịch HĐND phát biểu khai mạc kỳ họp; chủ tịch đề nghị hòa hợp, "
+    "phát triển kinh tế hài hòa.",
+    "Chủ tịch Ấn Độ gặp Cộng hòa Hàn Quốc\nChủ tịch phát biểu tại hội nghị, Cộng hòa Hàn Quốc phát triển "
+    "mạnh; chủ tịch kêu gọi hòa bình và phát triển bền vững.",
+    "Chủ tịch Mặt trận phát động quyên góp\nChủ tịch Mặt trận phát động ủng hộ đồng bào, hòa chung niềm vui; "
+    "chủ tịch phát quà cho hộ nghèo.",
+    "Chủ tịch huyện đối thoại\nChủ tịch huyện phát biểu tại buổi đối thoại, hòa giải khiếu nại; chủ tịch "
+    "phát hiện nhiều vướng mắc, hòa thuận được khôi phục.",
+    "Chủ tịch thành phố kiểm tra công trình\nChủ tịch thành phố phát hiện chậm tiến độ, yêu cầu hòa mạng "
+    "điện; chủ tịch phát lệnh khởi công, phát triển hạ tầng.",
+    "Chủ tịch Lào thăm Cộng hòa Séc\nChủ tịch Lào phát biểu, Cộng hòa Séc và Lào phát triển quan hệ; chủ "
+    "tịch nói về hòa bình khu vực.",
+    "Chủ tịch Liên đoàn phát biểu\nChủ tịch Liên đoàn phát biểu bế mạc giải, tinh thần hòa nhã; chủ tịch "
+    "phát thưởng, hòa khí đoàn kết.",
+]
+
+
+@pytest.fixture(scope="module")
+def steelmaker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Many articles about presidents (chủ tịch) that speak of Cộng hòa and phát triển: each holds
+    the syllables of "Hòa Phát", scattered, more often than the one article about the company."""
+    articles = {f"decoy-{i}.txt": text for i, text in enumerate(_PRESIDENT_DECOYS)}
+    articles["hoaphat.txt"] = (  # a long body, named once: word scores rank it last
+        "Thép xây dựng tăng giá\nGiá thép xây dựng tăng mạnh trong quý này. Theo ông Trần Đình Long, chủ tịch "
+        "Hòa Phát, nhu cầu thép vẫn cao ở các tỉnh miền Trung, nơi nhiều dự án hạ tầng, cầu đường và khu công "
+        "nghiệp đang được triển khai, trong khi giá quặng sắt và than cốc nhập khẩu liên tục tăng từ đầu năm.")
+    yield from _engine_over(tmp_path_factory, "steelmaker", articles)
+
+
+@pytest.mark.parametrize("arrays", [True, False], ids=["arrays", "whoosh-matchers"])
+@pytest.mark.parametrize("query", ["chủ tịch Hòa Phát", "chu tich hoa phat", "CHỦ TỊCH HÒA PHÁT", "Hòa Phát chủ tịch"])
+def test_articles_with_every_word_whole_rank_first(steelmaker: Engine, query: str, arrays: bool) -> None:
+    steelmaker.use_arrays = arrays
+    try:
+        found = ids(steelmaker, query)
+    finally:
+        steelmaker.use_arrays = True
+    assert found[0] == "hoaphat"
+    assert len(found) > 10  # the rest still match: the tier orders, it does not filter
+
+
+def test_the_whole_word_tier_keeps_pages_consistent(steelmaker: Engine) -> None:
+    every = ids(steelmaker, "chủ tịch Hòa Phát")
+    paged = [h.id for page in (1, 2, 3) for h in steelmaker.search(
+        SearchRequest(query="chủ tịch Hòa Phát", per_page=5, page=page)).hits]
+    assert paged == every[:15]

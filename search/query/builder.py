@@ -3,8 +3,9 @@
 A short query (up to LONG_QUERY_SYLLABLES syllables) requires every word. What a word requires
 is its syllables (exactly, or folded at a lower weight), so an article where pyvi segmented the
 word differently still matches in full; articles holding every word with the accents as typed
-form a tier above the rest; whole-word and adjacent-syllable matches add a bonus, so words
-found as words rank above the same syllables scattered. A long query (a pasted paragraph or a
+form a tier above the rest, and articles holding every word whole a tier above that;
+whole-word and adjacent-syllable matches add a bonus, so words found as words rank above the
+same syllables scattered. A long query (a pasted paragraph or a
 question) is ranked on whole words, any of which may match.
 """
 from __future__ import annotations
@@ -30,6 +31,9 @@ RESTORED_WEIGHT = 0.5  # an unaccented word's most common accented form: a hint,
 ADJACENT_WEIGHT = 0.5  # a multi-syllable word's syllables in a row (part of the bonus)
 BONUS_WEIGHT = 1.0  # whole words over scattered syllables
 EXACT_TIER = 5.0  # articles with every word accented as typed: scaled up to rank as a tier
+# Articles holding every query word whole (a multi-syllable word's syllables in a row) rank
+# above the rest as a tier of their own: a constant far above any BM25F score, added to it.
+WHOLE_TIER = 10_000.0
 # A prefix that more words start with ("t*": 31,686 on 35,439 articles) is narrowed to its
 # commonest words (as Elasticsearch's max_expansions): all of them took Whoosh's matchers
 # 30-40 s, each word costs a read per index segment, and the commonest already find nearly
@@ -192,6 +196,18 @@ def _short_name(unit: Unit, fields: tuple[str, ...], name: str) -> wq.Query:
     return wq.Require(word, wq.Term("country", unit.country)) if unit.country else word
 
 
+def unit_whole(unit: Unit, fields: tuple[str, ...]) -> wq.Query:
+    """The unit as a whole: a multi-syllable word's syllables in a row, as typed (folded ones
+    match any accents), an entity or a one-syllable word as it is required with its accents.
+
+    "chủ tịch Hòa Phát" requires the syllables hòa and phát; articles about "Cộng hòa" that
+    speak of "phát triển" hold them too, and BM25F ranked them first."""
+    if len(unit.names) > 1 or len(unit.names[0]) == 1:
+        return unit_required(unit, fields, exact_only=True)
+    syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
+    return _across(syl_fields, lambda f: wq.Phrase(f, list(unit.names[0])))
+
+
 def unit_excluded(unit: Unit, syl_fields: tuple[str, ...]) -> wq.Query:
     """Articles holding the unit (any of an entity's names), its syllables in a row: with the
     accents typed, or any accents when typed without."""
@@ -270,6 +286,7 @@ class _Builder:
         self.prefixes: set[str] = set()
         self.bonus: list[wq.Query] = []
         self.exact: list[wq.Query] = []  # the free-text units with their accents as typed
+        self.whole: list[wq.Query] = []  # the free-text units as whole words (WHOLE_TIER)
         self.texts: list[str] = []
         self.notes: list[str] = []  # what was narrowed, said to the user beside the parser's `ignored`
 
@@ -298,6 +315,7 @@ class _Builder:
             return [unit_as_word(u, fields, self.vocab) for u in units]
         self.bonus += [q for u in units for q in unit_bonus(u, fields, self.vocab)]
         self.exact += [unit_required(u, fields, exact_only=True) for u in units]
+        self.whole += [unit_whole(u, fields) for u in units]
         return [unit_required(u, fields) for u in units]
 
     def phrase(self, clause: Phrase) -> wq.Query | None:
@@ -382,17 +400,25 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         # folding finds the rest (dương for đường) but never outranks them.
         tier = wq.And(builder.exact, boost=EXACT_TIER)
 
-    def ranked(base: wq.Query, tier: wq.Query | None) -> wq.Query:
+    whole = None
+    if not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
+        # Only where some word has several syllables: else the tier is the exact tier again.
+        # Optional (AndMaybe), so its phrases are checked on the rescoring candidates only.
+        whole = wq.ConstantScoreQuery(wq.And(builder.whole), score=WHOLE_TIER)
+
+    def ranked(base: wq.Query, tier: wq.Query | None, whole: wq.Query | None = None) -> wq.Query:
         q = base if tier is None else wq.Or([tier, base])
         if builder.bonus:
             q = wq.AndMaybe(q, wq.Or(builder.bonus, boost=BONUS_WEIGHT))
+        if whole is not None:
+            q = wq.AndMaybe(q, whole)
         return wq.And([q, *negatives]) if negatives else q
 
     def matching(base: wq.Query) -> wq.Query:
         return wq.And([base, *negatives]) if negatives else base
 
     return BuiltQuery(
-        query=ranked(core, tier),
+        query=ranked(core, tier, whole),
         matching=matching(core),
         strict=strict,
         relaxed_query=ranked(loose, None) if strict else None,
