@@ -228,11 +228,12 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
         for article_id in _stale(origins, known, seen, report, paths) if prune else ():
             writer.delete_by_term("id", article_id)
             report.removed += 1
-    except BaseException:
+        if pending or written or report.removed:
+            writer.commit()  # Whoosh's merge policy keeps the number of segments small
+    except BaseException:  # a Ctrl-C in the last commit too: its workers are stopped
         writer.cancel()
         raise
     if pending or written or report.removed:
-        writer.commit()  # Whoosh's merge policy keeps the number of segments small
         save_for_servers(ix, Path(ix.storage.folder))
     else:
         writer.cancel()

@@ -109,10 +109,18 @@ class _GuardedMpWriter(MpWriter):
 
     def cancel(self) -> None:
         """Whoosh's cancel only flags its own copy of each task: stop the processes themselves.
-        Safe to call twice (a failed commit cancels, then the indexer's error path does)."""
+        Safe to call twice (a failed commit cancels, then the indexer's error path does).
+
+        Nor wait at exit for the job queues' feeder threads: a Ctrl-C that lands while a queue
+        starts its thread (on its first put) leaves the thread without the sentinel that ends
+        it, and the interpreter's exit joined it forever, the run printing "interrupted" and
+        never ending (1 in ~25 interrupted runs). Whatever they still hold was for the workers
+        just stopped."""
         for task in self.tasks:
             task.terminate()
             task.join()
+        self.jobqueue.cancel_join_thread()
+        self.resultqueue.cancel_join_thread()
         if not self.is_closed:
             super().cancel()
 
