@@ -166,6 +166,7 @@ def test_country_names_aliases_and_demonyms(body: str, expected: list[str]) -> N
     "Ba tàu USS Canberra và USS Tulsa đóng tại cảng.",
     "Học sinh trường tiểu học Hiệp Bình Phước ở Thủ Đức.",  # a district of Hồ Chí Minh City
     "Môn tiếng Anh có 5 học sinh đạt giải. Tiếng Pháp và tiếng Nhật cũng vậy.",  # languages
+    "Tạp chí France Football công bố danh sách đề cử Quả bóng vàng 2017.",  # the magazine of the Ballon d'Or
 ])
 def test_look_alikes_do_not_fire(body: str) -> None:
     assert codes(body) == []
