@@ -211,7 +211,7 @@ class Engine:
         if built is None:
             ranked = evaluate.Scored(arrays.alive.copy(), np.zeros(arrays.size))
         else:
-            ranked = evaluate.rank(arrays, searcher, query, need)
+            ranked = evaluate.rank(arrays, searcher, query)
         matched = ranked.mask & arrays.alive
         selected = matched.copy()
         for mask in filters.values():
@@ -348,7 +348,7 @@ class Engine:
             return arrays.alive.copy()
         query, matching = (built.relaxed_query, built.relaxed_matching) if relaxed else (built.query, built.matching)
         try:
-            return evaluate.rank(arrays, searcher, query, 1).mask & arrays.alive
+            return evaluate.rank(arrays, searcher, query).mask & arrays.alive
         except evaluate.Unsupported:  # what only Whoosh's matchers run: read their documents
             mask = np.zeros(arrays.size, dtype=bool)
             mask[list(searcher.docs_for_query(matching))] = True
@@ -401,7 +401,7 @@ class Engine:
     def _best(self, searcher: Searcher, query: wq.Query, count: int, without: int | None = None) -> list[tuple[int, float]]:
         """The `count` best (document, score) for `query` on the arrays (raises Unsupported)."""
         arrays = self.arrays()
-        ranked = evaluate.rank(arrays, searcher, query, count)
+        ranked = evaluate.rank(arrays, searcher, query)
         candidates = ranked.mask & arrays.alive
         if without is not None:
             candidates[without] = False

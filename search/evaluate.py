@@ -38,15 +38,19 @@ class Scored:
     score: np.ndarray  # float64 per document, 0 where it does not match
 
 
-def rank(arrays: DocArrays, searcher: Searcher, query: wq.Query, need: int) -> Scored:
+def rank(arrays: DocArrays, searcher: Searcher, query: wq.Query) -> Scored:
     """Every matching document with its score, remembered for this generation: the next page,
-    another sort or a facet click on the same query skips ranking (queries compare by value)."""
-    depth = max(RERANK_CANDIDATES, need)
+    another sort or a facet click on the same query skips ranking (queries compare by value).
+
+    The scoring-only phrases are checked on the same RERANK_CANDIDATES whatever page is asked
+    (the page's depth does not widen them): a deep page (`per_page=100&page=4`) once checked more
+    articles, lifted some of them into the whole-word tier, and changed page 1 for everyone
+    after it (the ranking is cached), and the pages past the candidates shifted with the depth."""
     found = arrays.ranked.get(query)
-    if found is not None and found[0] >= depth:
-        return found[1]
-    result = _rank(arrays, searcher, query, depth)
-    arrays.ranked.put(query, (depth, result))
+    if found is not None:
+        return found
+    result = _rank(arrays, searcher, query, RERANK_CANDIDATES)
+    arrays.ranked.put(query, result)
     return result
 
 

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from whoosh.highlight import SCORE, BasicFragmentScorer, HtmlFormatter, PinpointFragmenter, top_fragments
 
 from search.analysis import fold, folded_view, has_diacritics
-from search.analysis.normalize import SYLLABLE, normalize_token_tones
+from search.analysis.normalize import ABBREVIATIONS, SYLLABLE, breaks_clause, normalize_token_tones
 from search.metadata.countries import reads_as_country
 from search.query.stopwords import STOPWORDS
 
@@ -27,8 +27,7 @@ SURROUND = 70
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+|\n\s*")
 # The word before a full stop that does not end a sentence: an initial ("Donald J. Trump") or
 # a common abbreviation ("TP. Hồ Chí Minh", "Tp.", "PGS.", "Mr."); "EU." and "TP.HCM." do end one.
-_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|tp|q|p|ts|gs|pgs|ths|bs|ks|mr|mrs|ms|dr|st|jr|th|tx|tt)\.$",
-                           re.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|" + "|".join(sorted(ABBREVIATIONS)) + r")\.$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 CONTEXT = 48  # characters either side of a one-syllable name that its reading depends on
 
@@ -124,6 +123,8 @@ def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str]
         if key not in typed:  # a prefix's match
             other.append(match)
             continue
+        if len(key) > 1 and not _in_one_clause(text, m.start(), m.end()):
+            continue  # "Khánh Hòa. Phát biểu" does not hold "Hòa Phát", in the index as here
         raw = text[m.start():m.end()]
         # as typed; any accents where none was typed ("ha noi"); or written bare ("Ha Noi"), but
         # a bare syllable in accented text is a word of its own: "gia" of "tham gia" is not "giá"
@@ -142,6 +143,13 @@ def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str]
         if key not in agreeing:
             other += matches
     return sorted(other + [m for matches in agreeing.values() for m in matches])
+
+
+def _in_one_clause(text: str, start: int, end: int) -> bool:
+    """Whether the syllables of text[start:end] stand in one clause, as the syllable fields'
+    positions have them (analysis.tokenizers.SyllableTokenizer)."""
+    spans = [m.span() for m in SYLLABLE.finditer(text, start, end)]
+    return not any(breaks_clause(text[a:b], text[b:c]) for (a, b), (c, _) in zip(spans, spans[1:]))
 
 
 def _names_country(text: str, start: int, end: int, names: set[str]) -> bool:

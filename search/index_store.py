@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.fields import FieldType, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index, LockError
 from whoosh.reading import IndexReader
@@ -70,25 +71,41 @@ def open_or_create(index_dir: Path) -> Index:
 
 def add_missing_fields(ix: Index) -> list[str]:
     """Give an index built by older code the fields the schema has gained since (the name
-    marks), so that new articles get them; its older articles just lack them (readers treat a
-    field a segment lacks as empty). Committed before any writer of the run opens: the
-    sub-writer processes read the schema from the index's table of contents."""
+    marks), and the analysis its fields have changed to (the syllable fields' clause breaks),
+    so that the articles indexed from now on get them; its older articles keep what they were
+    indexed with until they are indexed again (readers treat a field a segment lacks as
+    empty; a pipeline version change re-indexes every article). Committed before any writer
+    of the run opens: the sub-writer processes read the schema from the index's table of
+    contents, where Whoosh keeps each field's analyzer."""
     wanted = build_schema()
-    if all(name in ix.schema for name in wanted.names()):
+    if not _outdated(ix.schema, wanted):
         return []
     writer = ix.writer()
-    try:  # asked again under the write lock: another indexer may have added them meanwhile
-        missing = [(name, field) for name, field in wanted.items() if name not in writer.schema]
-        for name, field in missing:
-            writer.add_field(name, field)
+    try:  # asked again under the write lock: another indexer may have changed it meanwhile
+        outdated = _outdated(writer.schema, wanted)
+        for name in outdated:
+            if name in writer.schema:
+                writer.remove_field(name)  # from the schema only: the segments' postings stay
+            writer.add_field(name, wanted[name])
     except BaseException:
         writer.cancel()
         raise
-    if missing:
+    if outdated:
         writer.commit(merge=False)
     else:
         writer.cancel()
-    return [name for name, _ in missing]
+    return outdated
+
+
+def _outdated(schema: Schema, wanted: Schema) -> list[str]:
+    return [name for name in wanted.names() if name not in schema or _analysis(schema[name]) != _analysis(wanted[name])]
+
+
+def _analysis(field: FieldType) -> tuple[type, ...]:
+    """The classes of a field's analysis chain: what an index built by other code may differ in
+    (the syllable fields' tokenizer was Whoosh's RegexTokenizer before the clause breaks)."""
+    analyzer = getattr(field, "analyzer", None)
+    return tuple(type(part) for part in getattr(analyzer, "items", [analyzer]))
 
 
 _INDEX_FILE = re.compile(rf"^_?{INDEX_NAME}[._]")

@@ -31,7 +31,7 @@ from search.metadata import extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
 from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED, indexed_body
-from search.writers import open_writer
+from search.writers import cancel, open_writer
 
 # Each commit leaves one segment per worker and merging is costly (Whoosh re-adds every posting
 # in the parent process: serial, about as slow as indexing them was), so commits are sized for
@@ -231,12 +231,12 @@ def _index_into(ix: Index, paths: Iterable[Path], progress: Callable[[], None] |
         if pending or written or report.removed:
             writer.commit()  # Whoosh's merge policy keeps the number of segments small
     except BaseException:  # a Ctrl-C in the last commit too: its workers are stopped
-        writer.cancel()
+        cancel(writer)
         raise
     if pending or written or report.removed:
         save_for_servers(ix, Path(ix.storage.folder))
     else:
-        writer.cancel()
+        cancel(writer)
         if ix.doc_count_all() and not saved_for_servers(ix, Path(ix.storage.folder)):
             save_for_servers(ix, Path(ix.storage.folder))  # an index from before a format change
     report.unmarked = unmarked_articles(ix)

@@ -44,6 +44,14 @@ def open_writer(ix: Index, procs: int) -> IndexWriter:
     return _GuardedMpWriter(ix, procs=procs, multisegment=True, start_method="forkserver", limitmb=WRITER_MB // procs)
 
 
+def cancel(writer: IndexWriter) -> None:
+    """Cancel a run's writer, whatever state an error left it in: a plain writer whose commit
+    failed has closed itself (cancelling it again raised "This writer is closed", hiding the
+    error, a full disk, behind a traceback); the multi-process one still stops its workers."""
+    if isinstance(writer, _GuardedMpWriter) or not writer.is_closed:
+        writer.cancel()
+
+
 def forkserver_context() -> multiprocessing.context.BaseContext:
     """The start method of every indexing process (sub-writers, the hot postings' helper).
     Not a fork of this process: the web app's reindex runs in a threaded server, where a forked

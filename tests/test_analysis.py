@@ -247,3 +247,30 @@ def test_name_marks_are_the_names_in_a_row_on_real_news(baomoi_path) -> None:  #
     texts = [to_nfc(a.get(k) or "") for a in articles for k in ("title", "body")]
     assert sum(bool(names_in(t)) for t in texts) > 50
     assert [names_in(t) for t in texts] == [_names_in_a_row(t) for t in texts]
+
+
+# -- clause breaks in the syllable fields' positions -----------------------------------------------
+def _syllable_positions(text: str) -> dict[str, int]:
+    return {t.text: t.pos for t in SyllableAnalyzer()(text, positions=True)}
+
+
+def test_a_clause_break_skips_a_position_so_no_phrase_runs_across_it() -> None:
+    at = _syllable_positions("Ông phát biểu tại Khánh Hòa. Phát triển du lịch, Hải Phòng\nĐà Nẵng")
+    assert at["phát"] - at["hòa"] == 2 and at["hoa"] == at["hòa"]  # a full stop and a space: a gap
+    assert at["hải"] - at["lịch"] == 2  # a comma
+    assert at["đà"] - at["phòng"] == 2  # a line break
+    assert at["triển"] - at["phát"] == 1
+
+
+@pytest.mark.parametrize("text", ["giá 10.000 đồng", "TP.HCM mới", "TP. Hồ Chí Minh", "Donald J. Trump",
+                                  "Nga-Ukraine", "PGS. TS Nguyễn", "Mỹ (Hoa Kỳ) và", "trận \"khai xuân\" với"])
+def test_tight_punctuation_abbreviations_and_brackets_do_not_break(text: str) -> None:
+    positions = sorted(set(_syllable_positions(text).values()))
+    assert positions == list(range(len(positions))), positions
+
+
+def test_names_are_marked_within_a_clause_only() -> None:
+    from search.analysis.names import names_in
+
+    assert "hoa ky" not in names_in("lính cứu hỏa, kỹ sư dầu khí")  # "hỏa, kỹ" folds to "hoa ky"
+    assert {"hoa kỳ", "hoa ky"} <= names_in("Chính phủ Hoa Kỳ công bố")

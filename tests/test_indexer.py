@@ -458,3 +458,47 @@ def test_an_index_from_before_the_name_marks_gains_them_and_finds_the_same(tmp_p
             assert ours.total == theirs.total > 0, query
             assert {h.id for h in ours.hits} == {h.id for h in theirs.hits}, query
     assert index_paths(tmp_path / "old", [CORPUS, new], rebuild=True).unmarked == 0
+
+
+def test_cancelling_a_writer_whose_commit_ended_it_keeps_the_error_visible(tmp_path: Path) -> None:
+    """A plain writer closes itself when its commit fails (a full disk); the indexer's error
+    path cancels it again, and Whoosh's "This writer is closed" then replaced the real error
+    (a traceback where the user should read "cannot write the index ...: No space left")."""
+    from whoosh.writing import IndexingError
+
+    from search.index_store import create_index
+    from search.writers import cancel, open_writer
+
+    writer = open_writer(create_index(tmp_path / "ix"), procs=1)
+    writer.commit()  # closed, as a failed commit leaves it
+    with pytest.raises(IndexingError):
+        writer.cancel()
+    cancel(writer)  # the indexer's way: nothing raised
+
+
+def test_an_index_from_before_the_clause_breaks_gets_them(tmp_path: Path) -> None:
+    """An index built when the syllable fields cut at every syllable alike (Whoosh's
+    RegexTokenizer, pickled in its table of contents) takes the clause-breaking tokenizer at the
+    next run, and the articles that run indexes no longer join "Khánh Hòa. Phát biểu"."""
+    from whoosh.analysis import RegexTokenizer
+    from whoosh.fields import TEXT
+
+    from search.analysis.filters import VietnameseFormsFilter
+    from search.analysis.normalize import SYLLABLE
+    from search.analysis.tokenizers import SyllableTokenizer
+    from search.index_store import create_index, open_index
+
+    ix = create_index(tmp_path / "ix")
+    writer = ix.writer()
+    for name in ("title_syl", "body_syl"):
+        writer.remove_field(name)
+        writer.add_field(name, TEXT(analyzer=RegexTokenizer(SYLLABLE.pattern) | VietnameseFormsFilter()))
+    writer.commit()
+    assert not isinstance(open_index(tmp_path / "ix").schema["body_syl"].analyzer[0], SyllableTokenizer)
+    docs = tmp_path / "docs"
+    write_article(docs, "khanhhoa.txt", "Lễ hội ở Nha Trang\nPhó Chủ tịch tỉnh Khánh Hòa. Phát biểu khai mạc lễ hội.")
+    write_article(docs, "hoaphat.txt", "Thép Hòa Phát\nTập đoàn Hòa Phát báo lãi kỷ lục.")
+    index_paths(tmp_path / "ix", [docs])
+    assert isinstance(open_index(tmp_path / "ix").schema["body_syl"].analyzer[0], SyllableTokenizer)
+    with Engine(tmp_path / "ix") as engine:
+        assert [h.id for h in engine.search(SearchRequest(query='"Hòa Phát"')).hits] == ["hoaphat"]

@@ -318,9 +318,9 @@ def test_a_wide_prefix_is_narrowed_to_its_commonest_words(sample_index: Path, en
         assert built is not None
         with narrowing._lock:
             searcher, arrays = narrowing.searcher(), narrowing.arrays()
-            assert evaluate.rank(arrays, searcher, built.query, 10).mask.any()
+            assert evaluate.rank(arrays, searcher, built.query).mask.any()
             with pytest.raises(evaluate.Unsupported):
-                evaluate.rank(arrays, searcher, builder.wq.Prefix("body", "t"), 10)
+                evaluate.rank(arrays, searcher, builder.wq.Prefix("body", "t"))
     finally:
         narrowing.close()
 
@@ -685,3 +685,83 @@ def test_the_whole_word_tier_keeps_pages_consistent(steelmaker: Engine) -> None:
     paged = [h.id for page in (1, 2, 3) for h in steelmaker.search(
         SearchRequest(query="chủ tịch Hòa Phát", per_page=5, page=page)).hits]
     assert paged == every[:15]
+
+
+# -- phrases stay within a clause -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def clauses(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    yield from _engine_over(tmp_path_factory, "clauses", {
+        "khanhhoa.txt": "Lễ hội ở Nha Trang\nPhó Chủ tịch tỉnh Khánh Hòa. Phát biểu khai mạc, ông nói về du lịch.",
+        "hoaphat.txt": "Thép Hòa Phát\nTập đoàn Hòa Phát báo lãi; chủ tịch Hòa Phát nói về thép.",
+        "route.txt": "Cao tốc mới\nTuyến cao tốc Hà Nội, Hải Phòng rút ngắn thời gian đi lại.",
+        "route2.txt": "Giao thông\nXe khách Hà Nội Hải Phòng chạy mỗi giờ.",
+    })
+
+
+def test_a_phrase_does_not_run_across_a_full_stop(clauses: Engine) -> None:
+    assert ids(clauses, '"Hòa Phát"') == ["hoaphat"]
+    assert ids(clauses, '"hoa phat"') == ["hoaphat"]
+    hit = clauses.search(SearchRequest(query="Hòa Phát")).hits
+    assert [h.id for h in hit][0] == "hoaphat"
+    scattered = next((h for h in hit if h.id == "khanhhoa"), None)
+    assert scattered is None or "<mark>Hòa. Phát</mark>" not in scattered.snippet
+
+
+def test_a_quoted_phrase_with_a_comma_asks_for_each_clause(clauses: Engine) -> None:
+    assert sorted(ids(clauses, '"Hà Nội, Hải Phòng"')) == ["route", "route2"]
+    assert ids(clauses, '"Nội Hải"') == ["route2"]  # in a row across the comma only in the other
+    snippet = next(h for h in clauses.search(SearchRequest(query='"Hà Nội, Hải Phòng"')).hits if h.id == "route").snippet
+    assert "<mark>Hà Nội</mark>, <mark>Hải Phòng</mark>" in snippet
+
+
+@pytest.mark.parametrize("arrays", [True, False], ids=["arrays", "whoosh-matchers"])
+def test_clause_breaks_rank_alike_on_both_paths(clauses: Engine, arrays: bool) -> None:
+    clauses.use_arrays = arrays
+    try:
+        assert ids(clauses, '"Hòa Phát"') == ["hoaphat"]
+        assert ids(clauses, '"Nội Hải"') == ["route2"]
+    finally:
+        clauses.use_arrays = True
+
+
+@pytest.mark.parametrize("query", ['"giá dầu" Mỹ OR Nga', 'Mỹ OR Trung Quốc "giá dầu"', "giá* dầu mỏ"])
+def test_the_tiers_are_for_free_text_only(query: str) -> None:
+    """A phrase, a prefix or an OR beside the words: no tier of "every word" (it required both
+    sides of "Mỹ OR Nga" when the counts happened to match)."""
+    from whoosh import query as wq
+
+    from search.query.builder import build
+    from search.query.parser import parse
+    from search.query.vocabulary import Vocabulary
+
+    vocab = Vocabulary.from_lexicon(100, {w: (5, 5.0) for w in ("giá", "dầu", "mỹ", "nga", "trung_quốc", "dầu_mỏ")})
+    built = build(parse(query), vocab)
+
+    def nodes(q: wq.Query) -> Iterator[wq.Query]:
+        yield q
+        for child in q.children():
+            yield from nodes(child)
+
+    assert not any(isinstance(q, wq.ConstantScoreQuery) for q in nodes(built.query))
+    assert built.tier == []
+    assert any(isinstance(q, wq.ConstantScoreQuery) for q in nodes(build(parse("giá dầu mỏ"), vocab).query))
+
+
+def test_a_deep_page_does_not_change_the_first(tmp_path_factory: pytest.TempPathFactory,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole-word tier's phrases are checked on a fixed number of first-pass candidates
+    (three here, 300 in use), whatever page is asked: a deep page once widened them, lifted
+    more articles into the tier and changed page 1 for every later search (rankings are cached)."""
+    from search import evaluate
+
+    monkeypatch.setattr(evaluate, "RERANK_CANDIDATES", 3)
+    articles = {f"decoy-{i}.txt": text for i, text in enumerate(_PRESIDENT_DECOYS)}
+    articles["hoaphat.txt"] = ("Thép xây dựng tăng giá\nTheo ông Trần Đình Long, chủ tịch Hòa Phát, giá thép xây "
+                               "dựng tăng mạnh trong quý này ở các tỉnh miền Trung và trên cả nước.")
+    with _engine_for(tmp_path_factory, "deep-page", articles) as engine:
+        def page(number: int, size: int = 3) -> list[str]:
+            return [h.id for h in engine.search(SearchRequest(query="chủ tịch Hòa Phát", per_page=size, page=number)).hits]
+
+        first = page(1)
+        assert page(4, size=4)  # the last page: 13 articles
+        assert page(1) == first

@@ -21,7 +21,7 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 from search.analysis.filters import forms
-from search.analysis.normalize import SYLLABLE, fold, normalize_token_tones
+from search.analysis.normalize import CLAUSE_RULE, SYLLABLE, fold, normalize_token_tones, syllables_and_breaks
 
 def name_syllables(name: str) -> tuple[str, ...]:
     """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds, tones in
@@ -47,8 +47,9 @@ def phrase_names() -> frozenset[tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def names_version() -> str:
     """The term every checked article holds: "#" and a digest of the name list and of how
-    syllables are cut (should the pattern change, marks would no longer match the positions)."""
-    listed = "\n".join([SYLLABLE.pattern, *sorted(" ".join(n) for n in phrase_names())])
+    syllables are cut and where positions skip (should either change, marks would no longer
+    match the positions)."""
+    listed = "\n".join([SYLLABLE.pattern, CLAUSE_RULE, *sorted(" ".join(n) for n in phrase_names())])
     return "#" + hashlib.sha1(listed.encode("utf-8")).hexdigest()[:16]
 
 
@@ -70,10 +71,14 @@ def names_in(text: str) -> set[str]:
     folded term it equals (the fields index both forms at one position)."""
     found: set[str] = set()
     by_first = _by_first_syllable()
-    terms = [forms(s) for s in SYLLABLE.findall(text)]  # the syllable fields' own terms
+    terms: list[tuple[str, ...]] = []  # the syllable fields' own terms, by position
+    for m, broken in syllables_and_breaks(text):
+        if broken:
+            terms.append(())  # the position skipped at a clause break: no name runs across it
+        terms.append(forms(m.group()))
     # Every name's first syllable folds to a folded name's first syllable: a set test on the
     # folded terms leaves the few positions worth a closer look (a tenth of the time).
-    starts = [i for i, here in enumerate(terms[:-1]) if here[-1] in by_first]
+    starts = [i for i, here in enumerate(terms[:-1]) if here and here[-1] in by_first]
     for start in starts:
         second = terms[start + 1]
         for first in terms[start]:

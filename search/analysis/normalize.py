@@ -6,6 +6,7 @@ text must be NFC or highlight offsets drift), then tone-mark placement per sylla
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 import unicodedata
 from functools import lru_cache
 
@@ -21,6 +22,53 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 # join syllables; underscores in source text are separators. Every module that cuts syllables
 # uses this one, so the index, queries, snippets and name marks cut them alike.
 SYLLABLE = re.compile(r"[^\W_]+")
+
+# Words before a full stop that does not end a sentence: an initial ("Donald J. Trump") or a
+# common abbreviation ("TP. Hồ Chí Minh", "Tp.", "PGS.", "Mr.").
+ABBREVIATIONS = frozenset("tp q p ts gs pgs ths bs ks mr mrs ms dr st jr th tx tt".split())
+# Clause or sentence punctuation with a space after it, within the characters between two
+# syllables (which hold no letters or digits).
+_CLAUSE_END = re.compile(r"[.,;:!?…](?=\S*\s)")
+CLAUSE_RULE = "clauses 1"  # names the rule below, for analysis.names.names_version: change it with the rule
+
+
+def breaks_clause(before: str, gap: str) -> bool:
+    """Whether `gap`, the characters between two syllables, ends a clause: a line break, or
+    clause punctuation followed by a space ("Khánh Hòa. Phát biểu", "Hà Nội, Hải Phòng"). Tight
+    punctuation joins ("10.000", "TP.HCM", "Nga-Ukraine"), and so does the full stop of an
+    abbreviation or an initial (`before` is the syllable before the gap: "TP. Hồ Chí Minh")."""
+    if gap == " ":
+        return False
+    if "\n" in gap:
+        return True
+    for found in _CLAUSE_END.finditer(gap):
+        if found.start() == 0 and gap[0] == "." and (before.lower() in ABBREVIATIONS or (len(before) == 1 and before.isalpha())):
+            continue
+        return True
+    return False
+
+
+def syllables_and_breaks(text: str) -> Iterator[tuple[re.Match[str], bool]]:
+    """Each syllable of `text`, and whether a clause breaks before it (breaks_clause): how the
+    syllable fields' positions run (analysis.tokenizers.SyllableTokenizer skips one there)."""
+    end, before = -1, ""
+    for m in SYLLABLE.finditer(text):
+        yield m, end >= 0 and breaks_clause(before, text[end:m.start()])
+        end, before = m.end(), m.group()
+
+
+def clause_pieces(text: str) -> list[str]:
+    """`text` cut where a clause breaks between two of its syllables: a quoted phrase that
+    holds a comma is two phrases, as the syllable fields' positions have it."""
+    pieces: list[str] = []
+    start = end = 0
+    for m, broken in syllables_and_breaks(text):
+        if broken:
+            pieces.append(text[start:end])
+            start = m.start()
+        end = m.end()
+    pieces.append(text[start:])
+    return pieces
 
 
 # Icelandic eth (Ð, ð) looks like Vietnamese Đ/đ and stands for them in text converted from

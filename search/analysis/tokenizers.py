@@ -9,12 +9,11 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from whoosh.analysis import RegexTokenizer, Token, Tokenizer
+from whoosh.analysis import Token, Tokenizer
 
-from search.analysis.normalize import SYLLABLE
+from search.analysis.normalize import syllables_and_breaks
 from search.analysis.segmenter import segment
 
-SYLLABLE_PATTERN = SYLLABLE.pattern  # the syllable fields' RegexTokenizer
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -66,6 +65,47 @@ class WordTokenizer(Tokenizer):
             yield token
 
 
-def SyllableTokenizer() -> RegexTokenizer:
-    """Syllables by regex: fast, no model, independent of how pyvi segmented the text."""
-    return RegexTokenizer(SYLLABLE_PATTERN)
+class SyllableTokenizer(Tokenizer):
+    """Syllables by regex: fast, no model, independent of how pyvi segmented the text.
+
+    A clause break between two syllables (a full stop, a comma, a line break: normalize.
+    breaks_clause) skips a position, so that a phrase, and a word's syllables in a row, do not
+    run across it: "Hòa Phát" is not in "Khánh Hòa. Phát biểu", nor "Hà Nội Hải Phòng" in "Hà
+    Nội, Hải Phòng"."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self)
+
+    def __hash__(self) -> int:
+        return hash(type(self))
+
+    def __call__(  # type: ignore[override]
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for m, broken in syllables_and_breaks(value):
+            text = m.group()
+            if broken:
+                pos += 1  # Whoosh's phrases need consecutive positions: a gap of one breaks them
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = text
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + m.start()
+                token.endchar = start_char + m.end()
+            pos += 1
+            yield token

@@ -18,6 +18,7 @@ from whoosh import query as wq
 
 from search.analysis import fold, has_diacritics
 from search.analysis.names import name_syllables
+from search.analysis.normalize import clause_pieces
 from search.analysis.segmenter import segment
 from search.query.aliases import MAX_NAME_SYLLABLES, alias_group, country_of
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
@@ -273,6 +274,11 @@ def _is_function_word(unit: Unit, vocab: Vocabulary, unaccented: bool, many: boo
     return reading in STOPWORDS and (many or word in STOPWORDS)
 
 
+def _phrase_syllables(text: str) -> list[str]:
+    sylls = _lower_syllables(" ".join(w.text for w in segment(text)))
+    return [s for s in ("".join(c for c in s if c.isalnum()) for s in sylls) if s]
+
+
 def _fields(fieldname: str | None) -> tuple[str, ...]:
     return (fieldname,) if fieldname else WORD_FIELDS
 
@@ -319,19 +325,21 @@ class _Builder:
         return [unit_required(u, fields) for u in units]
 
     def phrase(self, clause: Phrase) -> wq.Query | None:
-        sylls = [s for s in _lower_syllables(" ".join(w.text for w in segment(clause.text)))]
-        sylls = ["".join(c for c in s if c.isalnum()) for s in sylls]
-        sylls = [s for s in sylls if s]
-        if not sylls:
+        """Its syllables in a row, in one field; a phrase with a comma or a full stop in it
+        ("Hà Nội, Hải Phòng") asks for each clause in a row, as the index has them."""
+        pieces = [sylls for piece in clause_pieces(clause.text) if (sylls := _phrase_syllables(piece))]
+        if not pieces:
             return None
-        self.highlight.add(tuple(sylls))
-        self.units.append(Unit((tuple(sylls),)))
-        if not has_diacritics("".join(sylls)):
-            sylls = [fold(s) for s in sylls]
-        queries = [
-            wq.Phrase(FIELD_OF_SYLLABLES[f], sylls) if len(sylls) > 1 else wq.Term(FIELD_OF_SYLLABLES[f], sylls[0])
-            for f in _fields(clause.field)
-        ]
+        self.highlight.update(tuple(sylls) for sylls in pieces)
+        self.units.append(Unit((tuple(s for sylls in pieces for s in sylls),)))
+        if not has_diacritics("".join(s for sylls in pieces for s in sylls)):
+            pieces = [[fold(s) for s in sylls] for sylls in pieces]
+
+        def in_a_row(field: str, sylls: list[str]) -> wq.Query:
+            return wq.Phrase(field, sylls) if len(sylls) > 1 else wq.Term(field, sylls[0])
+
+        queries = [wq.And([in_a_row(FIELD_OF_SYLLABLES[f], sylls) for sylls in pieces]) if len(pieces) > 1
+                   else in_a_row(FIELD_OF_SYLLABLES[f], pieces[0]) for f in _fields(clause.field)]
         return wq.Or(queries)
 
     def prefix(self, clause: Prefix) -> wq.Query:
@@ -395,13 +403,16 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     core = wq.And(positives) if strict else loose
     tier = None
     typed = "".join(s for u in builder.units for s in u.names[0])
-    if not many and len(builder.exact) == len(positives) and has_diacritics(typed):
+    # The tiers stand for "every word" of free text: with a phrase, a prefix or an OR among the
+    # clauses their count of words can equal the clauses' by chance ("giá dầu" Mỹ OR Nga).
+    words_only = all(isinstance(c, Text) for c in parsed.clauses if not isinstance(c, Not))
+    if words_only and not many and len(builder.exact) == len(positives) and has_diacritics(typed):
         # Articles holding every word with the accents as typed come first, as a tier:
         # folding finds the rest (dương for đường) but never outranks them.
         tier = wq.And(builder.exact, boost=EXACT_TIER)
 
     whole = None
-    if not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
+    if words_only and not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
         # Only where some word has several syllables: else the tier is the exact tier again.
         # Optional (AndMaybe), so its phrases are checked on the rescoring candidates only.
         whole = wq.ConstantScoreQuery(wq.And(builder.whole), score=WHOLE_TIER)
