@@ -53,7 +53,9 @@ def syllables_and_breaks(text: str) -> Iterator[tuple[re.Match[str], bool]]:
     syllable fields' positions run (analysis.tokenizers.SyllableTokenizer skips one there)."""
     end, before = -1, ""
     for m in SYLLABLE.finditer(text):
-        yield m, end >= 0 and breaks_clause(before, text[end:m.start()])
+        start = m.start()
+        # most syllables are one space apart: no slice, no call (this runs for every syllable indexed)
+        yield m, end >= 0 and (start - end != 1 or text[end] != " ") and breaks_clause(before, text[end:start])
         end, before = m.end(), m.group()
 
 
