@@ -24,14 +24,18 @@ def word_term(word: str) -> str:
     return "_".join(_EDGE_PUNCT.sub("", s) for s in word.split()).strip("_")
 
 
-class WordTokenizer(Tokenizer):
-    """Vietnamese words as pyvi segments them; syllables of a word joined by "_"."""
+class _SpanTokenizer(Tokenizer):
+    """A tokenizer over (term, start, end, gap) spans of the text: the token filling Whoosh
+    expects, shared by both kinds; `gap` skips a position before the span."""
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self)
 
     def __hash__(self) -> int:
         return hash(type(self))
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        raise NotImplementedError
 
     def __call__(  # type: ignore[override]
         self,
@@ -47,25 +51,34 @@ class WordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for seg in segment(value):
-            text = word_term(seg.text)
-            if not text:
-                continue
+        for text, start, end, gap in self.spans(value):
+            if gap:
+                pos += 1  # Whoosh's phrases need consecutive positions: a gap of one breaks them
             token.text = text
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:
-                token.original = seg.text
+                token.original = value[start:end]
             if positions:
                 token.pos = pos
             if chars:
-                token.startchar = start_char + seg.start
-                token.endchar = start_char + seg.end
+                token.startchar = start_char + start
+                token.endchar = start_char + end
             pos += 1
             yield token
 
 
-class SyllableTokenizer(Tokenizer):
+class WordTokenizer(_SpanTokenizer):
+    """Vietnamese words as pyvi segments them; syllables of a word joined by "_"."""
+
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
+        for seg in segment(value):
+            text = word_term(seg.text)
+            if text:
+                yield text, seg.start, seg.end, False
+
+
+class SyllableTokenizer(_SpanTokenizer):
     """Syllables by regex: fast, no model, independent of how pyvi segmented the text.
 
     A clause break between two syllables (a full stop, a comma, a line break: normalize.
@@ -73,39 +86,6 @@ class SyllableTokenizer(Tokenizer):
     run across it: "Hòa Phát" is not in "Khánh Hòa. Phát biểu", nor "Hà Nội Hải Phòng" in "Hà
     Nội, Hải Phòng"."""
 
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
-
-    def __hash__(self) -> int:
-        return hash(type(self))
-
-    def __call__(  # type: ignore[override]
-        self,
-        value: str,
-        positions: bool = False,
-        chars: bool = False,
-        keeporiginal: bool = False,
-        removestops: bool = True,
-        start_pos: int = 0,
-        start_char: int = 0,
-        mode: str = "",
-        **kwargs: Any,
-    ) -> Iterator[Token]:
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
+    def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         for m, broken in syllables_and_breaks(value):
-            text = m.group()
-            if broken:
-                pos += 1  # Whoosh's phrases need consecutive positions: a gap of one breaks them
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = text
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar = start_char + m.start()
-                token.endchar = start_char + m.end()
-            pos += 1
-            yield token
+            yield m.group(), m.start(), m.end(), broken
