@@ -41,7 +41,8 @@ MAX_PAIRS = 64  # a pasted paragraph: its first pairs say enough
 _JOINER = "-\u2013&"
 _TIGHT_JOINER = re.compile(f"(?<=[^\\W_])[{_JOINER}](?=[^\\W_])")
 _RUN_BREAK = re.compile(r"[^\w\s\u200b-\u200d\u2060\ufeff]|_")
-_BETWEEN = f"(?:[{_JOINER}]|[\\s\u200b-\u200d\u2060\ufeff]+)"  # between a pair's syllables in an article
+# between a pair's syllables in an article: a line break ends a run, as in the index's positions
+_BETWEEN = f"(?:[{_JOINER}]|(?:[^\\S\\n]|[\u200b-\u200d\u2060\ufeff])+)"
 
 
 @dataclass(frozen=True)

@@ -274,3 +274,11 @@ def test_names_are_marked_within_a_clause_only() -> None:
 
     assert "hoa ky" not in names_in("lính cứu hỏa, kỹ sư dầu khí")  # "hỏa, kỹ" folds to "hoa ky"
     assert {"hoa kỳ", "hoa ky"} <= names_in("Chính phủ Hoa Kỳ công bố")
+
+
+def test_a_word_stops_at_a_clause_break_even_where_pyvi_joins_across_it() -> None:
+    """pyvi makes one word of an acronym ending a sentence and the next sentence's first word
+    ("EU. Sự kiện" -> "EU_Sự"); the index takes a word as its syllables in a row, so it is cut."""
+    terms = {t.text for t in WordAnalyzer()("Quyết định của EU. Sự kiện này gây chú ý. Giá USD. Vậy là xong.")}
+    assert not any(t.startswith(("eu_", "usd_")) for t in terms), sorted(terms)
+    assert {"eu", "usd"} <= terms

@@ -197,3 +197,10 @@ def test_the_accent_tier_holds_through_the_engine(tmp_path: Path) -> None:
         for engine in (fast, whoosh):
             assert _ids(engine, "đường mới Hà Nội") == ["a", "b"]  # "b" holds every pair, but dương
             assert _ids(engine, "duong moi ha noi") == ["b", "a"]  # unaccented: no tier, pairs decide
+
+
+def test_a_line_break_ends_a_run_of_pairs_as_in_the_index() -> None:
+    pairs = query_pairs(["hòa phát"])
+    assert coverage(pairs, ("Tin", "Khánh Hòa\nPhát biểu khai mạc")) == 0.0
+    assert coverage(pairs, ("Tin", "Khánh Hòa\n\nPhát biểu")) == 0.0
+    assert coverage(pairs, ("Tin", "Tập đoàn Hòa  Phát")) == 1.0

@@ -21,7 +21,7 @@ from typing import Any
 from whoosh.analysis import Token, Tokenizer
 
 from search.analysis.filters import forms
-from search.analysis.normalize import CLAUSE_RULE, SYLLABLE, fold, normalize_token_tones, syllables_and_breaks
+from search.analysis.normalize import CLAUSE_RULE, SYLLABLE, clause_spans, fold, normalize_token_tones
 
 def name_syllables(name: str) -> tuple[str, ...]:
     """"Donald J. Trump" -> ("donald", "j", "trump"): the syllables the index holds, tones in
@@ -72,10 +72,10 @@ def names_in(text: str) -> set[str]:
     found: set[str] = set()
     by_first = _by_first_syllable()
     terms: list[tuple[str, ...]] = []  # the syllable fields' own terms, by position
-    for m, broken in syllables_and_breaks(text):
-        if broken:
+    for i, (start, end) in enumerate(clause_spans(text)):
+        if i:
             terms.append(())  # the position skipped at a clause break: no name runs across it
-        terms.append(forms(m.group()))
+        terms += [forms(s) for s in SYLLABLE.findall(text, start, end)]
     # Every name's first syllable folds to a folded name's first syllable: a set test on the
     # folded terms leaves the few positions worth a closer look (a tenth of the time).
     starts = [i for i, here in enumerate(terms[:-1]) if here and here[-1] in by_first]

@@ -11,7 +11,7 @@ from typing import Any
 
 from whoosh.analysis import Token, Tokenizer
 
-from search.analysis.normalize import syllables_and_breaks
+from search.analysis.normalize import MAY_BREAK, SYLLABLE, clause_spans
 from search.analysis.segmenter import segment
 
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
@@ -73,9 +73,15 @@ class WordTokenizer(_SpanTokenizer):
 
     def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
         for seg in segment(value):
-            text = word_term(seg.text)
-            if text:
-                yield text, seg.start, seg.end, False
+            # pyvi joins an acronym ending a sentence to the next one's first word ("EU. Sự" is
+            # one word to it, as are "USD. Vậy", "ASEAN. Nhân"): a word stops at a clause break,
+            # as the syllable fields' positions do (a phrase is taken as in a row where pyvi
+            # made it one word)
+            pieces = clause_spans(seg.text) if MAY_BREAK.search(seg.text) else [(0, len(seg.text))]
+            for start, end in pieces:
+                text = word_term(seg.text[start:end])
+                if text:
+                    yield text, seg.start + start, seg.start + end, False
 
 
 class SyllableTokenizer(_SpanTokenizer):
@@ -87,5 +93,8 @@ class SyllableTokenizer(_SpanTokenizer):
     Nội, Hải Phòng"."""
 
     def spans(self, value: str) -> Iterator[tuple[str, int, int, bool]]:
-        for m, broken in syllables_and_breaks(value):
-            yield m.group(), m.start(), m.end(), broken
+        for i, (start, end) in enumerate(clause_spans(value)):
+            gap = i > 0
+            for m in SYLLABLE.finditer(value, start, end):
+                yield m.group(), m.start(), m.end(), gap
+                gap = False
