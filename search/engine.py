@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import traceback
+import warnings
 from collections import Counter
 import time
 from collections.abc import Callable
@@ -42,6 +45,8 @@ from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import StatisticsReader, Vocabulary
 from search.schema import indexed_body
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 1000
 TITLE_COMPLETIONS = 3
@@ -99,6 +104,7 @@ class Engine:
         self._lock = threading.RLock()
         self._searcher: Searcher | None = None
         self._generation: tuple[int, float] = (-1, 0.0)
+        self._unreadable: tuple[int, float] | None = None  # a generation that failed to open
         self._vocab: Vocabulary | None = None
         self._vocab_generation: tuple[int, float] | None = None
         self._stats: tuple[tuple[int, float], dict[str, Any]] | None = None
@@ -112,9 +118,10 @@ class Engine:
         so updated articles show twice. A rebuild restarts generation numbers, hence the mtime.
         """
         with self._lock:
+            latest = None
             try:
                 latest = (self.ix.latest_generation(), self.ix.last_modified())
-                if self._searcher is None or latest != self._generation:
+                if self._searcher is None or (latest != self._generation and latest != self._unreadable):
                     old, self._searcher = self._searcher, self.ix.searcher(weighting=BM25F())
                     self._generation = latest
                     self._arrays = None
@@ -125,6 +132,17 @@ class Engine:
                     raise
                 # a commit or a rebuild is swapping files right now: keep serving the generation
                 # we have, and look again on the next call
+            except Exception as e:  # noqa: BLE001 - Whoosh unpickles the table of contents
+                if self._searcher is None:
+                    raise
+                # a generation this code cannot read (written by newer code, whose schema names
+                # classes this one lacks): keep serving the one we have, said once per generation
+                self._unreadable = latest
+                log.warning("vnsearch: cannot read the index's new generation %s (%s: %s); still serving "
+                            "generation %s", latest and latest[0], type(e).__name__, e, self._generation[0])
+                with warnings.catch_warnings():  # Whoosh leaves the table of contents it failed to read open
+                    warnings.simplefilter("ignore", ResourceWarning)
+                    traceback.clear_frames(e.__traceback__)  # closes it now, not at some later collection
             return self._searcher
 
     def arrays(self) -> DocArrays:

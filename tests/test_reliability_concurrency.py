@@ -7,6 +7,7 @@ real CLI in a subprocess (as an operator would), while threads search in a loop.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -208,3 +209,46 @@ def test_concurrent_cli_indexers_do_not_corrupt_the_index(tmp_path: Path) -> Non
     stats = subprocess.run([sys.executable, "-m", "search.cli", "stats", "--json", "--index", str(index_dir)],
                            cwd=REPO, capture_output=True, text=True, timeout=120)
     assert json.loads(stats.stdout)["articles"] == expected(3)[0]
+
+
+_NEWER_CODE = """
+import sys
+from pathlib import Path
+from whoosh.analysis import Tokenizer
+from whoosh.fields import TEXT
+from whoosh.index import open_dir
+
+class FutureTokenizer(Tokenizer):  # a class only newer code has
+    def __eq__(self, other):
+        return type(other) is type(self)
+    def __hash__(self):
+        return hash(type(self))
+
+if __name__ == "__main__":
+    import vnsearch_future
+    writer = open_dir(sys.argv[1], indexname="vnsearch").writer()
+    writer.add_field("future", TEXT(analyzer=vnsearch_future.FutureTokenizer()))
+    writer.commit()
+"""
+
+
+def test_a_generation_this_code_cannot_read_leaves_the_served_one(tmp_path: Path, engine_on: Callable[[Path], Engine],
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """Newer code indexing into a served index writes a schema naming classes this code lacks
+    (the syllable tokenizer's class replaced a function once): the server keeps answering
+    from the generation it has, and says so once, instead of failing every search."""
+    index_dir = tmp_path / "ix"
+    assert index_paths(index_dir, [edition(tmp_path / "archive", 1)], procs=1).indexed == BASE
+    engine = engine_on(index_dir)
+    assert engine_counts(engine) == expected(1)
+    module = tmp_path / "newer" / "vnsearch_future.py"
+    module.parent.mkdir()
+    module.write_text(_NEWER_CODE)
+    done = subprocess.run([sys.executable, str(module), str(index_dir)], cwd=module.parent, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(module.parent)})
+    assert done.returncode == 0, done.stderr
+    with caplog.at_level("WARNING", logger="search.engine"):
+        assert engine_counts(engine) == expected(1)
+        assert engine_counts(engine) == expected(1)
+    warnings = [r.getMessage() for r in caplog.records if "cannot read the index's new generation" in r.getMessage()]
+    assert len(warnings) == 1, warnings
