@@ -765,3 +765,26 @@ def test_a_deep_page_does_not_change_the_first(tmp_path_factory: pytest.TempPath
         first = page(1)
         assert page(4, size=4)  # the last page: 13 articles
         assert page(1) == first
+
+
+# -- numbers are cut as the index cuts them ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def numbers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    yield from _engine_over(tmp_path_factory, "numbers", {
+        "budget.txt": "Thu ngân sách\nHà Nội dự kiến thu 10.000 tỷ đồng từ đấu giá đất trong năm nay.",
+        "console.txt": "Máy chơi game\nNintendo đã bán 1,5 triệu máy trong tháng đầu.",
+        "plain.txt": "Tin vắn\nCó 10000 người tham gia và 15 triệu lượt xem.",
+        "conflict.txt": "Đàm phán\nVòng đàm phán Nga-Ukraine mới diễn ra tại Minsk.",
+    })
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    ("10.000 tỷ đồng", "budget"), ('"10.000 tỷ đồng"', "budget"), ("1,5 triệu", "console"), ('"1,5 triệu"', "console"),
+    ("Nga-Ukraine", "conflict"), ('"Nga-Ukraine"', "conflict"),
+])
+def test_a_number_or_a_hyphenated_word_in_a_query_is_its_syllables(numbers: Engine, query: str, expected: str) -> None:
+    """"10.000" is the syllables 10 and 000 in the index (its separators were dropped from the
+    query, which asked for "10000" and found only the article that writes it so)."""
+    assert ids(numbers, query)[:1] == [expected]
+    if query.startswith('"'):
+        assert ids(numbers, query) == [expected]

@@ -18,7 +18,7 @@ from whoosh import query as wq
 
 from search.analysis import fold, has_diacritics
 from search.analysis.names import name_syllables
-from search.analysis.normalize import clause_pieces
+from search.analysis.normalize import SYLLABLE, clause_pieces
 from search.analysis.segmenter import segment
 from search.query.aliases import MAX_NAME_SYLLABLES, alias_group, country_of
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
@@ -124,9 +124,11 @@ def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     words: list[list[str]] = []
     loose: list[str] = []
     for seg in segment(text):
-        sylls = [s for s in _lower_syllables(seg.text.replace("_", " ")) if any(c.isalnum() for c in s)]
-        sylls = ["".join(c for c in s if c.isalnum()) for s in sylls]
-        if len(sylls) > 1 and vocab.knows("_".join(sylls)):
+        # cut as the syllable fields cut: "10.000" is 10 and 000 there (a number's separators
+        # were dropped here, and "1.000 tỷ" asked for the syllable "1000": 5 articles of 5,000)
+        sylls = SYLLABLE.findall(seg.text.lower())
+        # a word pyvi knows, or one written tight ("10.000", "2,5", "Nga-Ukraine"): one unit
+        if len(sylls) > 1 and (vocab.knows("_".join(sylls)) or not any(c.isspace() for c in seg.text.strip())):
             words += [w.split("_") for w in vocab.max_match(loose)]
             loose = []
             words.append(sylls)
@@ -275,8 +277,8 @@ def _is_function_word(unit: Unit, vocab: Vocabulary, unaccented: bool, many: boo
 
 
 def _phrase_syllables(text: str) -> list[str]:
-    sylls = _lower_syllables(" ".join(w.text for w in segment(text)))
-    return [s for s in ("".join(c for c in s if c.isalnum()) for s in sylls) if s]
+    """A quoted phrase's syllables, cut as the syllable fields cut them ("1,5 USD": 1, 5, usd)."""
+    return SYLLABLE.findall(text.lower())
 
 
 def _fields(fieldname: str | None) -> tuple[str, ...]:
