@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import pickle
 import threading
 import traceback
 import warnings
@@ -132,11 +133,12 @@ class Engine:
                     raise
                 # a commit or a rebuild is swapping files right now: keep serving the generation
                 # we have, and look again on the next call
-            except Exception as e:  # noqa: BLE001 - Whoosh unpickles the table of contents
-                if self._searcher is None:
+            except (ImportError, AttributeError, pickle.UnpicklingError, TypeError) as e:
+                if self._searcher is None or latest is None:
                     raise
-                # a generation this code cannot read (written by newer code, whose schema names
-                # classes this one lacks): keep serving the one we have, said once per generation
+                # a generation this code cannot read: written by newer code, whose schema (pickled
+                # in the table of contents) names classes this one lacks or has as functions. Keep
+                # serving the one we have, said once per generation; the next generation is tried.
                 self._unreadable = latest
                 log.warning("vnsearch: cannot read the index's new generation %s (%s: %s); still serving "
                             "generation %s", latest and latest[0], type(e).__name__, e, self._generation[0])

@@ -69,6 +69,7 @@ class Unit:
 
     names: tuple[tuple[str, ...], ...]  # each name as lowercase syllables; aliases are extra names
     country: str | None = None  # the entity is this country (the `country` facet's ISO code)
+    tight: bool = False  # written without spaces ("10.000", "1,5"): its syllables are asked in a row
 
 
 @dataclass
@@ -121,21 +122,27 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
 def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     if not text.strip():
         return []
-    words: list[list[str]] = []
+    words: list[tuple[list[str], bool]] = []  # (syllables, written tight)
     loose: list[str] = []
+
+    def flush() -> None:
+        words.extend((w.split("_"), False) for w in vocab.max_match(loose))
+        loose.clear()
+
     for seg in segment(text):
         # cut as the syllable fields cut: "10.000" is 10 and 000 there (a number's separators
         # were dropped here, and "1.000 tỷ" asked for the syllable "1000": 5 articles of 5,000)
         sylls = SYLLABLE.findall(seg.text.lower())
-        # a word pyvi knows, or one written tight ("10.000", "2,5", "Nga-Ukraine"): one unit
-        if len(sylls) > 1 and (vocab.knows("_".join(sylls)) or not any(c.isspace() for c in seg.text.strip())):
-            words += [w.split("_") for w in vocab.max_match(loose)]
-            loose = []
-            words.append(sylls)
+        # a word written tight, as pyvi leaves numbers ("10.000", "2,5"): its syllables in a row,
+        # as the index has them (scattered, "10.000" matched 399 articles of which 113 hold it)
+        tight = len(sylls) > 1 and not any(c.isspace() for c in seg.text.strip())
+        if tight or (len(sylls) > 1 and vocab.knows("_".join(sylls))):
+            flush()
+            words.append((sylls, tight))
         else:
             loose += sylls
-    words += [w.split("_") for w in vocab.max_match(loose)]
-    return [Unit(((*w,),)) for w in words if w]
+    flush()
+    return [Unit(((*w,),), tight=tight) for w, tight in words if w]
 
 
 def _across(fields: tuple[str, ...], make: Callable[[str], wq.Query], boost: float = 1.0) -> wq.Query:
@@ -165,6 +172,11 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
             if len(name) == 1:  # "Mỹ" as a word, not the syllable of "mỹ phẩm" or "thẩm mỹ"
                 ways.append(_short_name(unit, fields, exact[0]))
                 continue
+            ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
+            if folded != exact and not exact_only:
+                ways.append(_across(syl_fields, lambda f: wq.Phrase(f, folded), FOLDED_WEIGHT))
+            continue
+        if unit.tight:
             ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
             if folded != exact and not exact_only:
                 ways.append(_across(syl_fields, lambda f: wq.Phrase(f, folded), FOLDED_WEIGHT))
