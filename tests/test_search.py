@@ -775,7 +775,14 @@ def numbers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         "console.txt": "Máy chơi game\nNintendo đã bán 1,5 triệu máy trong tháng đầu.",
         "plain.txt": "Tin vắn\nCó 10000 người tham gia và 15 triệu lượt xem.",
         "conflict.txt": "Đàm phán\nVòng đàm phán Nga-Ukraine mới diễn ra tại Minsk.",
+        "fixtures.txt": "Lịch thi đấu\nTrận 1 diễn ra ngày 5, giá vé 3 triệu đồng, 000 chỗ ngồi còn trống.",
     })
+
+
+def test_a_number_written_tight_is_asked_in_a_row(numbers: Engine) -> None:
+    """"1,5 triệu" is not "trận 1 ... ngày 5 ... 3 triệu": a number's syllables stand together."""
+    assert ids(numbers, "1,5 triệu") == ["console"]
+    assert "fixtures" not in ids(numbers, "10.000 tỷ")
 
 
 @pytest.mark.parametrize(("query", "expected"), [
