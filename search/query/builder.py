@@ -168,15 +168,11 @@ def unit_required(unit: Unit, fields: tuple[str, ...], exact_only: bool = False)
     for name in unit.names:
         exact = list(name)
         folded = [fold(s) for s in name]
-        if len(unit.names) > 1:  # an entity's name: its syllables in a row, a short name as a word
+        # an entity's name, or a number written tight: its syllables in a row, a short name as a word
+        if len(unit.names) > 1 or unit.tight:
             if len(name) == 1:  # "Mỹ" as a word, not the syllable of "mỹ phẩm" or "thẩm mỹ"
                 ways.append(_short_name(unit, fields, exact[0]))
                 continue
-            ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
-            if folded != exact and not exact_only:
-                ways.append(_across(syl_fields, lambda f: wq.Phrase(f, folded), FOLDED_WEIGHT))
-            continue
-        if unit.tight:
             ways.append(_across(syl_fields, lambda f: wq.Phrase(f, exact)))
             if folded != exact and not exact_only:
                 ways.append(_across(syl_fields, lambda f: wq.Phrase(f, folded), FOLDED_WEIGHT))
