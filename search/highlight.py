@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from whoosh.highlight import SCORE, BasicFragmentScorer, HtmlFormatter, PinpointFragmenter, top_fragments
 
 from search.analysis import fold, folded_view, has_diacritics
-from search.analysis.normalize import ABBREVIATIONS, SYLLABLE, breaks_clause, normalize_token_tones
+from search.analysis.normalize import ABBREVIATIONS, SYLLABLE, clause_spans, normalize_token_tones
 from search.metadata.countries import reads_as_country
 from search.query.stopwords import STOPWORDS
 
@@ -148,8 +148,7 @@ def marked_tokens(text: str, sequences: set[tuple[str, ...]], prefixes: set[str]
 def _in_one_clause(text: str, start: int, end: int) -> bool:
     """Whether the syllables of text[start:end] stand in one clause, as the syllable fields'
     positions have them (analysis.tokenizers.SyllableTokenizer)."""
-    spans = [m.span() for m in SYLLABLE.finditer(text, start, end)]
-    return not any(breaks_clause(text[a:b], text[b:c]) for (a, b), (c, _) in zip(spans, spans[1:]))
+    return len(clause_spans(text[start:end])) == 1
 
 
 def _names_country(text: str, start: int, end: int, names: set[str]) -> bool:

@@ -31,7 +31,7 @@ _UP_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
 # The rest of a gap between syllables from its first clause mark or line break: the only gaps
 # breaks_clause needs to look at. (Matched from the mark, the gap's start found after: six times
 # faster than a pattern for the whole gap, which is tried at every character.)
-_MARKED_GAP = re.compile(r"[\n.,;:!?…][\W_]*")
+_MARKED_GAP = re.compile(MAY_BREAK.pattern + r"[\W_]*")
 _GAP_HEAD = re.compile(r"[\W_]*\Z")
 _SYLLABLE_BEFORE = re.compile(r"[^\W_]+\Z")
 CLAUSE_RULE = "clauses 1"  # names the rule below, for analysis.names.names_version: change it with the rule
