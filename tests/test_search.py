@@ -795,3 +795,13 @@ def test_a_number_or_a_hyphenated_word_in_a_query_is_its_syllables(numbers: Engi
     assert ids(numbers, query)[:1] == [expected]
     if query.startswith('"'):
         assert ids(numbers, query) == [expected]
+
+
+def test_did_you_mean_writes_a_number_back_as_typed(numbers: Engine) -> None:
+    """Restored, "thu 10.000 ty dong" keeps its number in one piece ("10 000" would be two
+    words to the next search, no longer asked in a row), and the suggestion finds the article."""
+    suggested = numbers.search(SearchRequest(query="du kien thu 10.000 ty dong")).suggestion
+    assert suggested is not None and "10.000" in suggested.split()
+    assert suggested.lower() == "dự kiến thu 10.000 tỷ đồng"
+    assert ids(numbers, suggested)[:1] == ["budget"]
+    assert numbers.search(SearchRequest(query="1,5 trieu")).suggestion == "1,5 triệu"

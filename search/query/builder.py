@@ -70,6 +70,7 @@ class Unit:
     names: tuple[tuple[str, ...], ...]  # each name as lowercase syllables; aliases are extra names
     country: str | None = None  # the entity is this country (the `country` facet's ISO code)
     tight: bool = False  # written without spaces ("10.000", "1,5"): its syllables are asked in a row
+    written: str = ""  # a tight unit as typed, separators kept (did-you-mean writes it back so)
 
 
 @dataclass
@@ -122,11 +123,11 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
 def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     if not text.strip():
         return []
-    words: list[tuple[list[str], bool]] = []  # (syllables, written tight)
+    words: list[tuple[list[str], str]] = []  # (syllables, as typed when written tight, else "")
     loose: list[str] = []
 
     def flush() -> None:
-        words.extend((w.split("_"), False) for w in vocab.max_match(loose))
+        words.extend((w.split("_"), "") for w in vocab.max_match(loose))
         loose.clear()
 
     for seg in segment(text):
@@ -138,11 +139,11 @@ def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
         tight = len(sylls) > 1 and not any(c.isspace() for c in seg.text.strip())
         if tight or (len(sylls) > 1 and vocab.knows("_".join(sylls))):
             flush()
-            words.append((sylls, tight))
+            words.append((sylls, seg.text.strip() if tight else ""))
         else:
             loose += sylls
     flush()
-    return [Unit(((*w,),), tight=tight) for w, tight in words if w]
+    return [Unit(((*w,),), tight=bool(written), written=written) for w, written in words if w]
 
 
 def _across(fields: tuple[str, ...], make: Callable[[str], wq.Query], boost: float = 1.0) -> wq.Query:

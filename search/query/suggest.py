@@ -49,11 +49,12 @@ Syllables = tuple[str, ...]
 
 def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
                context: Callable[[], Sequence[str]] = tuple,
-               fields: Sequence[str | None] = ()) -> str | None:
+               fields: Sequence[str | None] = (), respell: bool = True) -> str | None:
     """The query (its free `texts`) as the user probably meant it, or None when it stands as
     typed. `context`: the texts (titles and bodies) of the best-scored articles, read only for
     a query typed without diacritics. `fields`: the field each text was asked in ("title" for
-    `title:thu`), kept on each of its words so the suggestion searches what was asked."""
+    `title:thu`), kept on each of its words so the suggestion searches what was asked.
+    `respell`: whether a corrected query may be looked at again as one text (once only)."""
     unaccented = not has_diacritics(" ".join(texts))
     if not unaccented and total >= FEW_RESULTS:
         return None
@@ -69,18 +70,31 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
         corrected |= misspelt and suggested[-1] != unit.names[0]
-    if corrected and unaccented and len(texts) == 1 and not any(fields):
+    if corrected and unaccented and respell and len(texts) == 1 and not any(fields):
         # "thu tuogn": with "tuogn" corrected, "thu tuong" is one word to restore ("thủ tướng"),
         # which the words one by one ("thứ tượng") are not
-        respelt = " ".join(fold(s) for word in suggested for s in word)
-        again = suggestion([respelt], vocab, 0, context)
-        return again if again is not None else _written(_cased(suggested, texts, context()), [len(units)], fields)
+        respelt = " ".join(fold(s) for word in _as_typed(suggested, units) for s in word)
+        again = suggestion([respelt], vocab, 0, context, respell=False)
+        return again if again is not None else _written(_as_typed(_cased(suggested, texts, context()), units), [len(units)], fields)
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
     sizes = [len(text_units) for text_units in per_text]
     if _written(suggested, sizes, fields) == _written(asked, sizes, fields):
         return None
-    return _written(_cased(suggested, texts, context() if unaccented else ()), sizes, fields)
+    return _written(_as_typed(_cased(suggested, texts, context() if unaccented else ()), units), sizes, fields)
+
+
+def _as_typed(words: list[Syllables], units: Sequence[Unit]) -> list[Syllables]:
+    """Each word written tight ("1.000", "Nga-Ukraine") back as one piece with its separators,
+    its syllables as suggested: "1 000" would be two words to the next search, no longer a
+    number asked in a row."""
+    out = []
+    for word, unit in zip(words, units):
+        if unit.tight and len(SYLLABLE.findall(unit.written)) == len(word):
+            rest = iter(word)
+            word = (SYLLABLE.sub(lambda _: next(rest), unit.written),)
+        out.append(word)
+    return out
 
 
 def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) -> list[Syllables]:
@@ -185,7 +199,8 @@ def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
     as often a rare name, "ciem" for Ciêm, that restoring must not turn into "điểm".)"""
     syllables = unit.names[0]
     word = "_".join(syllables)
-    if len(unit.names) > 1 or not 2 < len(word) <= LONGEST_WORD:
+    # a number written tight is no typo, whatever the index holds ("10.000" is not "1.000")
+    if len(unit.names) > 1 or unit.tight or not 2 < len(word) <= LONGEST_WORD:
         return False
     if vocab.knows(word):  # a compound of known syllables ("xóa_nợ") is rare, not a typo
         return rare_too and len(syllables) == 1 and vocab.df(word) <= RARE
