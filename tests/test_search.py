@@ -805,3 +805,10 @@ def test_did_you_mean_writes_a_number_back_as_typed(numbers: Engine) -> None:
     assert suggested.lower() == "dự kiến thu 10.000 tỷ đồng"
     assert ids(numbers, suggested)[:1] == ["budget"]
     assert numbers.search(SearchRequest(query="1,5 trieu")).suggestion == "1,5 triệu"
+
+
+def test_a_long_query_finds_a_number_as_the_word_fields_hold_it(numbers: Engine) -> None:
+    """A long query ranks by whole words; the word fields hold a number as pyvi leaves it
+    ("10.000"), which the query once looked up as "10_000" and never found."""
+    pasted = "bản tin tuần này nhắc tới khoản 10.000 khiến ai cũng bất ngờ và khó hiểu vô cùng"
+    assert ids(numbers, pasted)[:1] == ["budget"]
