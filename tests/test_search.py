@@ -812,3 +812,11 @@ def test_a_long_query_finds_a_number_as_the_word_fields_hold_it(numbers: Engine)
     ("10.000"), which the query once looked up as "10_000" and never found."""
     pasted = "bản tin tuần này nhắc tới khoản 10.000 khiến ai cũng bất ngờ và khó hiểu vô cùng"
     assert ids(numbers, pasted)[:1] == ["budget"]
+
+
+def test_did_you_mean_counts_a_query_as_the_ranking_does(spelling: Engine) -> None:
+    """Twelve words typed, one a number of three syllables: short to the ranking (every word
+    required), so did you mean reads the hits' context as for any short query ("o to dien" is
+    "ô tô điện" there, where "dien" alone is "diễn"); counted in syllables it was long."""
+    suggested = spelling.search(SearchRequest(query="o to dien gia re ra mat 1.000.000 xe moi chay km")).suggestion
+    assert suggested is not None and suggested.lower().startswith("ô tô điện ")

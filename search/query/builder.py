@@ -11,7 +11,7 @@ question) is ranked on whole words, any of which may match.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -403,10 +403,15 @@ class _Builder:
         return [unit_excluded(u, fields) for u in units_for_text(clause.text, self.vocab)]
 
 
+def is_long(texts: Iterable[str]) -> bool:
+    """Whether free texts make a long query (a pasted paragraph, a question): counted as typed,
+    space-separated, so that "10.000" is one, as for the reader (did you mean counts the same way)."""
+    return sum(len(text.split()) for text in texts) > LONG_QUERY_SYLLABLES
+
+
 def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     builder = _Builder(vocab)
-    word_count = sum(len(c.text.split()) for c in parsed.clauses if isinstance(c, Text))
-    many = word_count > LONG_QUERY_SYLLABLES
+    many = is_long(c.text for c in parsed.clauses if isinstance(c, Text))
     positives: list[wq.Query] = []
     negatives: list[wq.Query] = []
     for clause in parsed.clauses:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from search.analysis import fold, folded_view, has_diacritics
 from search.analysis.normalize import SYLLABLE, normalize_token_tones
 from search.highlight import sequence_pattern
-from search.query.builder import LONG_QUERY_SYLLABLES, Unit, units_for_text
+from search.query.builder import Unit, is_long, units_for_text
 from search.query.vocabulary import Vocabulary
 from search.rescore import pair_pattern
 
@@ -41,8 +41,8 @@ RARER = 50  # ...when one an edit away is this many times commoner
 EVIDENCE = 12  # occurrences of a syllable inside sentences that settle its case
 MIN_CASED = 1  # occurrences inside a sentence before the hits' capitals are copied (most of them)
 SENTENCE_OPENERS = ".!?:;\"'“”‘’«»()[]-–—…\n"  # before a syllable that may be capitalised for its place
-MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a query of at most
-# LONG_QUERY_SYLLABLES: a pasted paragraph of unknown words must not hold the engine for seconds
+MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a short query only
+# (builder.is_long): a pasted paragraph of unknown words must not hold the engine for seconds
 
 Syllables = tuple[str, ...]
 
@@ -61,7 +61,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     per_text = [units_for_text(text, vocab) for text in texts]
     units = [unit for text_units in per_text for unit in text_units]
     asked = [unit.names[0] for unit in units]
-    short = sum(map(len, asked)) <= LONG_QUERY_SYLLABLES
+    short = not is_long(texts)  # as the builder counts: it ranked the query so
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
     corrected = False
