@@ -99,7 +99,7 @@ SPECS = {
 }
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{1,2}))?(?:-([0-9]{1,2}))?$")  # ASCII digits: not "٢٠١٧"
 
 
 def date_bound(text: str, upper: bool) -> str:

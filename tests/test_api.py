@@ -65,7 +65,8 @@ def test_official_filter_and_facet(client: FlaskClient) -> None:
 @pytest.mark.parametrize(
     ("url", "param"),
     [("/api/search?q=x&page=0", "page"), ("/api/search?q=x&page=abc", "page"), ("/api/search?q=x&per_page=101", "per_page"),
-     ("/api/search?q=x&sort=random", "sort"), ("/api/search?q=x&from=yesterday", "from"), ("/api/search?q=" + "a" * 600, "q")],
+     ("/api/search?q=x&sort=random", "sort"), ("/api/search?q=x&from=yesterday", "from"), ("/api/search?q=" + "a" * 600, "q"),
+     ("/api/search?q=x&from=%D9%A2%D9%A0%D9%A1%D9%A7", "from")],  # Arabic-Indic digits are no date
 )
 def test_bad_parameters_get_one_error_shape(client: FlaskClient, url: str, param: str) -> None:
     data = get(client, url, status=400)
@@ -259,3 +260,14 @@ def test_opensearch_suggestions_are_documented(client: FlaskClient) -> None:
     assert "format" in params
     data = get(client, "/api/suggest?q=ng&format=opensearch")
     assert data[0] == "ng" and all(isinstance(t, str) for t in data[1])
+
+
+@pytest.mark.parametrize("value", ["%00", "%01", "%7f", "%00%00+"])
+def test_a_filter_of_control_characters_filters_nothing_on_the_page_as_in_the_api(client: FlaskClient, value: str) -> None:
+    """The page and the API read parameters alike: "?country=%00" is an empty filter in both
+    (the API filtered on a NUL and found nothing, the page showed the whole archive)."""
+    everything = get(client, "/api/search?q=")["total"]
+    assert get(client, f"/api/search?q=&country={value}")["total"] == everything
+    page = client.get(f"/?q=&country={value}")
+    assert page.status_code == 200 and f"{everything} bài" in page.get_data(as_text=True)
+    assert get(client, f"/api/search?q=&country=VN{value}")["total"] == get(client, "/api/search?q=&country=VN")["total"]

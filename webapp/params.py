@@ -1,6 +1,7 @@
 """Request parameters -> SearchRequest, shared by the page and the API so they cannot disagree."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -33,13 +34,19 @@ def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int
 
 
 def filter_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
-    """A filter's values as given, trimmed, each once."""
-    values = tuple(dict.fromkeys(v.strip() for v in args.getlist(name) if v.strip()))
+    """A filter's values as given, trimmed, each once; control characters (a NUL in `?country=%00`)
+    are dropped first, so a value of nothing else filters nothing, on the page as in the API."""
+    cleaned = (_without_controls(v).strip() for v in args.getlist(name))
+    values = tuple(dict.fromkeys(v for v in cleaned if v))
     if len(values) > MAX_FILTER_VALUES:
         raise BadParameter(name, f"Tối đa {MAX_FILTER_VALUES} giá trị cho {name}.")
     if any(len(v) > 200 for v in values):
         raise BadParameter(name, f"Giá trị {name} quá dài.")
     return values
+
+
+def _without_controls(text: str) -> str:
+    return "".join(c for c in text if unicodedata.category(c) != "Cc") if not text.isprintable() else text
 
 
 def _date(args: MultiDict[str, str], name: str) -> str | None:
