@@ -838,3 +838,22 @@ def test_did_you_mean_counts_a_query_as_the_ranking_does(spelling: Engine) -> No
     "ô tô điện" there, where "dien" alone is "diễn"); counted in syllables it was long."""
     suggested = spelling.search(SearchRequest(query="o to dien gia re ra mat 1.000.000 xe moi chay km")).suggestion
     assert suggested is not None and suggested.lower().startswith("ô tô điện ")
+
+
+def test_did_you_mean_corrects_and_restores_a_name_written_tight(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """pyvi keeps "Dr.Thắng" as one token, and the word fields hold it so ("dr.thắng"): a typo
+    in it is still corrected, and typed bare it is restored, written as typed."""
+    with _engine_for(tmp_path_factory, "tight", {
+        "dr.txt": "Bác sĩ giỏi\nSáng nay Dr.Thắng đã gặp bệnh nhân tại bệnh viện tỉnh.",
+        "dr2.txt": "Khám bệnh\nDr.Thắng khám cho hơn trăm bệnh nhân mỗi ngày.",
+    }) as tight:
+        assert tight.search(SearchRequest(query="gặp Dr.Thắngg")).suggestion == "gặp Dr.Thắng"
+        assert tight.search(SearchRequest(query="gap Dr.Thang")).suggestion == "gặp Dr.Thắng"
+
+
+def test_did_you_mean_keeps_a_short_query_short_when_it_corrects_a_word(spelling: Engine) -> None:
+    """Corrected, the query is looked at again as one text; it stays as short as the ranking
+    took it (its respelling once counted "Nga-Ukraine" as two words, and the twelve words were
+    long, without the hits' context: "ô tô diễn")."""
+    suggested = spelling.search(SearchRequest(query="o to dien gia re ra mat Nga-Ukraine xe moi chay kmm")).suggestion
+    assert suggested is not None and suggested.lower().startswith("ô tô điện ")

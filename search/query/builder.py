@@ -240,7 +240,7 @@ def unit_excluded(unit: Unit, syl_fields: tuple[str, ...]) -> wq.Query:
     return ways[0] if len(ways) == 1 else wq.Or(ways)
 
 
-def _word(unit: Unit, name: tuple[str, ...]) -> str:
+def unit_word(unit: Unit, name: tuple[str, ...]) -> str:
     """The term the word fields hold for one of the unit's names: its syllables joined as pyvi
     joins a word's, but a number written tight as written ("10.000", "1,5"), as pyvi left it."""
     return unit.written.lower() if unit.tight and name == unit.names[0] else "_".join(name)
@@ -252,7 +252,7 @@ def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Q
     Long queries carry signal enough in their words; per-syllable matching made them slower
     (3x) and no better in the known-item benchmark.
     """
-    word = _word(unit, unit.names[0])
+    word = unit_word(unit, unit.names[0])
     folded = fold(word)
     ways = [_across(fields, lambda f: wq.Term(f, word))]
     if folded != word:
@@ -271,7 +271,7 @@ def unit_bonus(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> list[w
     syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
     bonus: list[wq.Query] = []
     for name in unit.names:
-        word = _word(unit, name)
+        word = unit_word(unit, name)
         bonus.append(_across(fields, lambda f: wq.Term(f, word)))
         if len(name) > 1:
             bonus.append(_across(syl_fields, lambda f: wq.Phrase(f, list(name)), ADJACENT_WEIGHT))

@@ -27,7 +27,7 @@ from functools import lru_cache
 from search.analysis import fold, folded_view, has_diacritics
 from search.analysis.normalize import SYLLABLE, normalize_token_tones
 from search.highlight import sequence_pattern
-from search.query.builder import Unit, is_long, units_for_text
+from search.query.builder import Unit, is_long, unit_word, units_for_text
 from search.query.vocabulary import Vocabulary
 from search.rescore import pair_pattern
 
@@ -49,19 +49,21 @@ Syllables = tuple[str, ...]
 
 def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
                context: Callable[[], Sequence[str]] = tuple,
-               fields: Sequence[str | None] = (), respell: bool = True) -> str | None:
+               fields: Sequence[str | None] = (), short: bool | None = None) -> str | None:
     """The query (its free `texts`) as the user probably meant it, or None when it stands as
     typed. `context`: the texts (titles and bodies) of the best-scored articles, read only for
     a query typed without diacritics. `fields`: the field each text was asked in ("title" for
     `title:thu`), kept on each of its words so the suggestion searches what was asked.
-    `respell`: whether a corrected query may be looked at again as one text (once only)."""
+    `short`: whether the ranking took the query as short (given when a corrected query is looked
+    at again as one text, which happens once only: its respelling may count otherwise)."""
     unaccented = not has_diacritics(" ".join(texts))
     if not unaccented and total >= FEW_RESULTS:
         return None
     per_text = [units_for_text(text, vocab) for text in texts]
     units = [unit for text_units in per_text for unit in text_units]
     asked = [unit.names[0] for unit in units]
-    short = not is_long(texts)  # as the builder counts: it ranked the query so
+    again_of = short  # set: this is the corrected query looked at again
+    short = not is_long(texts) if short is None else short  # as the builder counts: it ranked the query so
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
     corrected = False
@@ -70,11 +72,11 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
         corrected |= misspelt and suggested[-1] != unit.names[0]
-    if corrected and unaccented and respell and len(texts) == 1 and not any(fields):
+    if corrected and unaccented and again_of is None and len(texts) == 1 and not any(fields):
         # "thu tuogn": with "tuogn" corrected, "thu tuong" is one word to restore ("thủ tướng"),
         # which the words one by one ("thứ tượng") are not
         respelt = " ".join(fold(s) for word in _as_typed(suggested, units) for s in word)
-        again = suggestion([respelt], vocab, 0, context, respell=False)
+        again = suggestion([respelt], vocab, 0, context, short=short)
         return again if again is not None else _written(_as_typed(_cased(suggested, texts, context()), units), [len(units)], fields)
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context())
@@ -176,7 +178,7 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -
         folded = tuple(fold(s) for s in typed)
         accented = (n for n in unit.names[1:] if tuple(fold(s) for s in n) == folded and has_diacritics("".join(n)))
         return next(accented, typed) if unaccented else typed
-    word = "_".join(typed)
+    word = unit_word(unit, typed)  # "dr.thang" is a word the index holds written tight
     better = vocab.restore(word) if unaccented else None
     if better is None and correct:
         known = vocab.knows(word)  # a rare syllable: one edit away from a far commoner one
@@ -189,7 +191,9 @@ def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -
             found = [s for s in nearest if not has_diacritics(s)] or found
         better = next((s for s in found if has_diacritics(s)), found[0] if found else None)
         better = (vocab.restore(better) or better) if better else None
-    return tuple(better.split("_")) if better else typed
+    if not better:
+        return typed
+    return tuple(SYLLABLE.findall(better)) if unit.tight else tuple(better.split("_"))
 
 
 def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
@@ -198,9 +202,9 @@ def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
     at most, which a far commoner one may replace. (Typed without diacritics, a rare syllable is
     as often a rare name, "ciem" for Ciêm, that restoring must not turn into "điểm".)"""
     syllables = unit.names[0]
-    word = "_".join(syllables)
+    word = unit_word(unit, syllables)
     # a number written tight is no typo, whatever the index holds ("10.000" is not "1.000")
-    if len(unit.names) > 1 or unit.tight or not 2 < len(word) <= LONGEST_WORD:
+    if len(unit.names) > 1 or (unit.tight and all(s.isdigit() for s in syllables)) or not 2 < len(word) <= LONGEST_WORD:
         return False
     if vocab.knows(word):  # a compound of known syllables ("xóa_nợ") is rare, not a typo
         return rare_too and len(syllables) == 1 and vocab.df(word) <= RARE
