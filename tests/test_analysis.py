@@ -1,7 +1,11 @@
 """Normalisation, segmentation and the analysis chains, on real Vietnamese sentences."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +286,19 @@ def test_a_word_stops_at_a_clause_break_even_where_pyvi_joins_across_it() -> Non
     terms = {t.text for t in WordAnalyzer()("Quyết định của EU. Sự kiện này gây chú ý. Giá USD. Vậy là xong.")}
     assert not any(t.startswith(("eu_", "usd_")) for t in terms), sorted(terms)
     assert {"eu", "usd"} <= terms
+
+
+def test_segmenting_loads_neither_scikit_learn_nor_a_temporary_model_file(tmp_path: Path) -> None:
+    """pyvi's model pickle names scikit-learn (1 s of a server's start, 75 MB) and writes its CRF
+    to a temporary file in every process; the adapter reads the same model without either."""
+    code = (
+        "import sys, tempfile\n"
+        "from search.analysis.segmenter import segment\n"
+        "words = [s.text for s in segment('Thủ tướng Nguyễn Xuân Phúc thăm Điện Kremlin')]\n"
+        "assert words == ['Thủ tướng', 'Nguyễn Xuân Phúc', 'thăm', 'Điện Kremlin'], words\n"
+        "assert 'sklearn' not in sys.modules and 'pyvi.ViTokenizer' not in sys.modules\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -9,16 +9,23 @@ Nothing else in the project imports pyvi or knows its quirks:
 - it joins syllables of a word with "_" and spaces out punctuation; `_words` takes the syllables'
   offsets from pyvi's own syllable pattern instead of aligning that output string back onto the
   input (only text that is not NFC, which pyvi normalises first, is aligned);
-- it raises on None and takes ~0.8 s to import, so it is loaded on first use.
+- importing `pyvi.ViTokenizer` takes ~1.1 s, nearly all of it scikit-learn, which its pickled
+  model (a sklearn-crfsuite CRF) names but tagging never uses; `_load_model` reads the same
+  model file and word list without running either library's code (the CRF's bytes go to
+  pycrfsuite in memory: 0.1 s, and no temporary model file in /tmp per process). pyvi itself
+  is imported only for `reference_tokenize` (tests, the indexing benchmark's floor).
 """
 from __future__ import annotations
 
+import importlib.util
+import pickle
 import re
 import string
 import threading
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, NamedTuple
 
 # pyvi cost grows faster than linearly with line length; pieces of at most this many characters
@@ -37,11 +44,12 @@ _PYVI_SYLLABLE = re.compile("(" + "|".join([
 
 _lock = threading.Lock()
 _tokenizer: Any = None
+_model: _Model | None = None
 _local = threading.local()  # a CRF tagger per thread: pycrfsuite's Tagger is not thread-safe
 
 # What a process that will segment text can import ahead of time (indexing's fork server):
-# importing pyvi loads its CRF model (~0.8 s), which forked children then share.
-PRELOAD_MODULES = ("pyvi.ViTokenizer",)
+# importing it loads the model, which forked children then share.
+PRELOAD_MODULES = ("search.analysis.preload",)
 
 
 class Segment(NamedTuple):
@@ -54,12 +62,65 @@ class Segment(NamedTuple):
 
 
 
+class _Model(NamedTuple):
+    """What tagging needs of pyvi's package data."""
+
+    bi_grams: frozenset[str]  # pyvi's known two- and three-syllable words, lowercase
+    tri_grams: frozenset[str]
+    crf: bytes  # the CRF model, as pycrfsuite reads it
+
+
+class _State:
+    """Stands for the classes pyvi's model pickle names (sklearn-crfsuite's CRF and its file
+    holder, pycrfsuite's training log): keeps their pickled attributes, runs none of their code."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+class _ModelUnpickler(pickle.Unpickler):
+    _STANDS_FOR = ("sklearn_crfsuite.", "pycrfsuite.")
+    _ALLOWED = {("numpy.core.multiarray", "scalar"), ("numpy", "dtype"), ("_codecs", "encode")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith(self._STANDS_FOR):
+            return _State
+        if (module, name) in self._ALLOWED:  # the CRF's numpy float parameters
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"pyvi's model names {module}.{name}, which this adapter does not expect")
+
+
+def _load_model() -> _Model:
+    """pyvi's word list and CRF, read as `pyvi.ViTokenizer` reads them at import."""
+    spec = importlib.util.find_spec("pyvi")
+    if spec is None or spec.origin is None:
+        raise ImportError("pyvi is not installed")
+    models = Path(spec.origin).parent / "models"
+    bi, tri = set(), set()
+    for token in (models / "words.txt").read_text(encoding="utf-8").split("\n"):
+        size = len(token.split(" "))
+        (bi if size == 2 else tri if size == 3 else set()).add(token)
+    with open(models / "pyvi3.pkl", "rb") as f:
+        crf = _ModelUnpickler(f).load()
+    return _Model(frozenset(bi), frozenset(tri), crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"])
+
+
+def model() -> _Model:
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _load_model()
+    return _model
+
+
 def _pyvi() -> Any:
+    """pyvi's own tokenizer, for `reference_tokenize` only."""
     global _tokenizer
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                from pyvi.ViTokenizer import ViTokenizer  # heavy: scikit-learn, CRF model
+                from pyvi.ViTokenizer import ViTokenizer  # heavy: scikit-learn
 
                 _tokenizer = ViTokenizer
     return _tokenizer
@@ -73,10 +134,10 @@ def warm_up() -> None:
 def _tagger() -> Any:
     tagger = getattr(_local, "tagger", None)
     if tagger is None:
-        import pycrfsuite  # installed with pyvi, which pickles its model as a sklearn-crfsuite CRF
+        import pycrfsuite  # installed with pyvi: its CRF library
 
         tagger = pycrfsuite.Tagger()
-        tagger.open(_pyvi().model.modelfile.name)
+        tagger.open_inmemory(model().crf)  # reads the bytes in place: `model()` keeps them alive
         _local.tagger = tagger
     return tagger
 
@@ -147,7 +208,7 @@ def reference_tokenize(piece: str) -> str:
 
 
 def _labels(syllables: list[str]) -> list[str]:
-    vi = _pyvi()
+    vi = model()
     return _tagger().tag(_features(syllables, vi.bi_grams, vi.tri_grams))
 
 
@@ -158,7 +219,8 @@ def _glued(syllables: list[str], labels: list[str], i: int) -> bool:
 
 def _tokenize(piece: str) -> str:
     """`ViTokenizer.tokenize(piece)`, computed faster (see the module docstring)."""
-    _, syllables = _pyvi().sylabelize(piece)
+    # pyvi's sylabelize: NFC, then its syllable pattern
+    syllables = [m.group() for m in _PYVI_SYLLABLE.finditer(unicodedata.normalize("NFC", piece))]
     if not syllables:
         return piece
     labels = _labels(syllables)
