@@ -96,10 +96,9 @@ def _load_model() -> _Model:
     if spec is None or spec.origin is None:
         raise ImportError("pyvi is not installed")
     models = Path(spec.origin).parent / "models"
-    bi, tri = set(), set()
-    for token in (models / "words.txt").read_text(encoding="utf-8").split("\n"):
-        size = len(token.split(" "))
-        (bi if size == 2 else tri if size == 3 else set()).add(token)
+    tokens = (models / "words.txt").read_text(encoding="utf-8").split("\n")
+    bi = {t for t in tokens if len(t.split(" ")) == 2}
+    tri = {t for t in tokens if len(t.split(" ")) == 3}
     with open(models / "pyvi3.pkl", "rb") as f:
         crf = _ModelUnpickler(f).load()
     return _Model(frozenset(bi), frozenset(tri), crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"])
