@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from search.analysis.segmenter import SegmenterUnavailable, model
 from search.models import SORTS, SearchRequest
 
 DEFAULT_INDEX = Path("index")
@@ -127,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except SegmenterUnavailable as e:  # before the index: "the index is damaged" would send the user astray
+        print(f"vnsearch: {e}", file=sys.stderr)
+        return 1
 
 
 def _engine(index_dir: Path) -> Any:
@@ -151,6 +155,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)}")
+    model()  # pyvi's model, read before any writer starts (a broken one failed as a damaged index)
     bar = tqdm(desc="indexing", unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr)
     try:
         report = index_paths(args.index, paths, rebuild=args.rebuild, progress=lambda: bar.update(1), prune=args.prune)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -175,3 +176,29 @@ def test_serve_without_an_index_warns_at_start(tmp_path: Path) -> None:
         server.stderr.close()  # type: ignore[union-attr]
     assert lines[0].startswith("vnsearch: serving")
     assert lines[1].startswith(f"vnsearch: warning: no index at {tmp_path / 'nope'}")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing"])
+def test_a_broken_pyvi_model_is_one_line_not_a_damaged_index(tmp_path: Path, damage: str) -> None:
+    """A pyvi whose model file is cut short or gone (a broken install) stops `vnsearch index`
+    with one line naming pyvi, before any index is touched (it read as a damaged index that
+    --rebuild would not mend, or as an unwritable folder)."""
+    import importlib.util
+
+    real = Path(importlib.util.find_spec("pyvi").origin).parent  # type: ignore[union-attr, arg-type]
+    fake = tmp_path / "site" / "pyvi"
+    (fake / "models").mkdir(parents=True)
+    (fake / "__init__.py").write_text("")
+    (fake / "models" / "words.txt").write_text((real / "models" / "words.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    if damage == "truncated":
+        (fake / "models" / "pyvi3.pkl").write_bytes((real / "models" / "pyvi3.pkl").read_bytes()[:5000])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Tin Hà Nội\nHà Nội mưa lớn.", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path / "site"), str(REPO)])}
+    done = subprocess.run([sys.executable, "-m", "search.cli", "index", "--index", str(tmp_path / "ix"), str(corpus)],
+                          capture_output=True, text=True, cwd=REPO, timeout=120, env=env)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("vnsearch: pyvi's word segmentation model cannot be read"), done.stderr
+    assert not (tmp_path / "ix").exists()

@@ -104,12 +104,21 @@ def _load_model() -> _Model:
     return _Model(frozenset(bi), frozenset(tri), crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"])
 
 
+class SegmenterUnavailable(RuntimeError):
+    """pyvi or its model cannot be read: nothing can be segmented (the CLI says so in one line)."""
+
+
 def model() -> _Model:
     global _model
     if _model is None:
         with _lock:
             if _model is None:
-                _model = _load_model()
+                try:
+                    _model = _load_model()
+                except (OSError, ImportError, EOFError, KeyError, AttributeError, ValueError, pickle.UnpicklingError) as e:
+                    raise SegmenterUnavailable(
+                        f"pyvi's word segmentation model cannot be read ({type(e).__name__}: {e}); "
+                        "reinstall the project's dependencies (pip install --force-reinstall pyvi)") from e
     return _model
 
 
