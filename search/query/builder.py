@@ -20,6 +20,7 @@ from search.analysis import fold, has_diacritics
 from search.analysis.names import name_syllables
 from search.analysis.normalize import SYLLABLE, clause_pieces
 from search.analysis.segmenter import segment
+from search.analysis.tokenizers import word_term
 from search.query.aliases import MAX_NAME_SYLLABLES, alias_group, country_of
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
 from search.query.stopwords import STOPWORDS
@@ -243,7 +244,7 @@ def unit_excluded(unit: Unit, syl_fields: tuple[str, ...]) -> wq.Query:
 def unit_word(unit: Unit, name: tuple[str, ...]) -> str:
     """The term the word fields hold for one of the unit's names: its syllables joined as pyvi
     joins a word's, but a number written tight as written ("10.000", "1,5"), as pyvi left it."""
-    return unit.written.lower() if unit.tight and name == unit.names[0] else "_".join(name)
+    return word_term(unit.written).lower() if unit.tight and name == unit.names[0] else "_".join(name)
 
 
 def unit_as_word(unit: Unit, fields: tuple[str, ...], vocab: Vocabulary) -> wq.Query:
@@ -402,7 +403,7 @@ class _Builder:
     def limited_prefix(self, clause: Prefix) -> list[wq.Query]:
         """The prefix, unless the query asked for it already (nothing new) or for MAX_PREFIXES
         others (left out, and said so)."""
-        key = (clause.field, clause.text.lower())
+        key = _prefix_key(clause)
         if key in self.asked_prefixes:
             return []
         if len(self.asked_prefixes) >= MAX_PREFIXES:
@@ -431,12 +432,17 @@ def is_long(texts: Iterable[str]) -> bool:
     return sum(len(text.split()) for text in texts) > LONG_QUERY_SYLLABLES
 
 
+def _prefix_key(clause: Prefix) -> tuple[str | None, str]:
+    """What makes two prefixes the same ask: the field and the stem, whatever its case."""
+    return clause.field, clause.text.lower()
+
+
 def _prefixes(clauses: Iterable[Clause]) -> set[tuple[str | None, str]]:
     """The distinct prefixes among clauses, inside OR and NOT too."""
     found: set[tuple[str | None, str]] = set()
     for clause in clauses:
         if isinstance(clause, Prefix):
-            found.add((clause.field, clause.text.lower()))
+            found.add(_prefix_key(clause))
         elif isinstance(clause, AnyOf):
             found |= _prefixes(clause.clauses)
         elif isinstance(clause, Not):

@@ -62,7 +62,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     per_text = [units_for_text(text, vocab) for text in texts]
     units = [unit for text_units in per_text for unit in text_units]
     asked = [unit.names[0] for unit in units]
-    again_of = short  # set: this is the corrected query looked at again
+    respelling = short is not None  # this is a corrected query looked at again
     short = not is_long(texts) if short is None else short  # as the builder counts: it ranked the query so
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
@@ -72,7 +72,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
         corrections -= misspelt
         corrected |= misspelt and suggested[-1] != unit.names[0]
-    if corrected and unaccented and again_of is None and len(texts) == 1 and not any(fields):
+    if corrected and unaccented and not respelling and len(texts) == 1 and not any(fields):
         # "thu tuogn": with "tuogn" corrected, "thu tuong" is one word to restore ("thủ tướng"),
         # which the words one by one ("thứ tượng") are not
         respelt = " ".join(fold(s) for word in _as_typed(suggested, units) for s in word)
@@ -87,7 +87,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
 
 
 def _as_typed(words: list[Syllables], units: Sequence[Unit]) -> list[Syllables]:
-    """Each word written tight ("1.000", "Nga-Ukraine") back as one piece with its separators,
+    """Each word written tight ("1.000", "Dr.Thắng") back as one piece with its separators,
     its syllables as suggested: "1 000" would be two words to the next search, no longer a
     number asked in a row."""
     out = []
