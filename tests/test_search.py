@@ -13,6 +13,7 @@ from search.engine import Engine
 from search.highlight import snippet
 from search.indexer import index_paths
 from search.models import SearchRequest
+from search.query.builder import WHOLE_TIER
 from search.schema import indexed_body
 from tests.conftest import SECRET_TALKS, write_article
 
@@ -164,6 +165,25 @@ def test_aliases_match_each_other(mini: Engine) -> None:
     assert "hoaky" in ids(mini, "Mỹ")
     assert "nfd" in ids(mini, "Moscow")
     assert "nfd" in ids(mini, "Sergei Lavrov")
+
+
+def test_accents_typed_must_agree_with_an_alias_name(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Folding finds an entity's name, the accents typed decide: "thủy điện" (hydropower) is not
+    Thụy Điển, "dài hạn" (long-term) not Hàn Quốc's "Đại Hàn"; typed bare, both readings count."""
+    with _engine_for(tmp_path_factory, "alias-accents", {
+        "hydro.txt": "Mưa lớn ở Hòa Bình\nMưa lớn kéo dài nhiều ngày ở các tỉnh miền núi phía Bắc, nước sông dâng cao, nhiều tuyến đường bị sạt lở và chia cắt. Chính quyền địa phương sơ tán người dân khỏi vùng trũng, lực lượng cứu hộ túc trực suốt đêm và các trường học cho học sinh nghỉ. Theo dự báo, mưa còn kéo dài đến cuối tuần, nguy cơ lũ quét rất cao. Nhà máy thủy điện Hòa Bình mở thêm một cửa xả đáy.",
+        "sweden.txt": "Thụy Điển ngừng điều tra\nThụy Điển: công tố viên Thụy Điển ngừng điều tra, cảnh sát Thụy Điển rút lệnh.",
+        "loan.txt": "Tin kinh tế\nDoanh nghiệp nhỏ được vay vốn dài hạn với lãi suất ưu đãi.",
+        "korea.txt": "Đại Hàn Dân Quốc bầu cử\nĐại Hàn Dân Quốc bầu tổng thống, Đại Hàn Dân Quốc có tân tổng thống.",
+    }) as engine:
+        # the other reading may still match without its accents, after every article holding
+        # the word as typed (as "đường" finds "dương"); read as the alias, it was a match in full
+        hits = engine.search(SearchRequest(query="thủy điện", per_page=10)).hits
+        assert [h.id for h in hits] == ["hydro", "sweden"] and hits[1].score < WHOLE_TIER <= hits[0].score
+        assert ids(engine, "Thụy Điển")[0] == ids(engine, "thuỵ điển")[0] == "sweden"  # old tone placement: one name
+        assert set(ids(engine, "thuy dien")) == {"hydro", "sweden"}
+        assert ids(engine, "dài hạn") == ["loan"]
+        assert ids(engine, "đại hàn")[0] == "korea"
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from search.analysis import fold, normalize_tones
+from search.analysis import fold, has_diacritics, normalize_tones
+from search.analysis.names import name_syllables
+from search.analysis.normalize import normalize_token_tones
 from search.metadata import country_aliases, name_variants
 
 MAX_NAME_SYLLABLES = 6
@@ -36,8 +38,21 @@ def _alias_table() -> dict[tuple[str, ...], tuple[str, ...]]:
 
 
 def alias_group(syllables: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The names of the entity these lowercase syllables name, if it has known aliases."""
-    return _alias_table().get(name_key(" ".join(syllables)))
+    """The names of the entity these lowercase syllables name, if it has known aliases.
+
+    The folded key finds the entity, and the accents the user typed must agree with one of its
+    names: folding alone read "thủy điện" (hydropower) as Thụy Điển, "dài hạn" (long-term) as
+    Hàn Quốc's "Đại Hàn", "trung hòa" as China's "Trung Hoa". A syllable typed bare agrees with
+    any accents ("thuy dien" is still Sweden, as a user typing without diacritics means it)."""
+    group = _alias_table().get(name_key(" ".join(syllables)))
+    if group is None:
+        return None
+    typed = tuple(normalize_token_tones(s) for s in syllables)
+    return group if any(_agrees(typed, name_syllables(name.lstrip("-"))) for name in group) else None
+
+
+def _agrees(typed: tuple[str, ...], name: tuple[str, ...]) -> bool:
+    return len(typed) == len(name) and all(not has_diacritics(t) or t == n for t, n in zip(typed, name))
 
 
 @lru_cache(maxsize=1)
