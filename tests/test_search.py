@@ -805,6 +805,25 @@ def test_a_deep_page_does_not_change_the_first(tmp_path_factory: pytest.TempPath
         assert page(1) == first
 
 
+def test_every_article_holding_the_word_is_in_the_whole_word_tier(tmp_path_factory: pytest.TempPathFactory,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tier's phrases are checked on the first pass's best only (two here, 300 in use); an
+    article holding the word as pyvi segmented it is found by its word instead, wherever the
+    first pass put it: "thương lượng" ranked 300 articles of "lực lượng ... bị thương" above
+    most of its holders."""
+    from search import evaluate
+
+    monkeypatch.setattr(evaluate, "RERANK_CANDIDATES", 2)
+    decoy = ("Lực lượng cứu hộ có mặt\nLực lượng cứu hộ đưa người bị thương đi cấp cứu, "
+             "lực lượng công an phong tỏa hiện trường, ba người bị thương nặng.")
+    articles = {f"decoy-{i}.txt": decoy for i in range(11)}  # past the ten the word-order phase reorders
+    articles["talks.txt"] = ("Công đoàn và doanh nghiệp\nSau nhiều tuần đình công kéo dài ở khu công nghiệp, đại diện "
+                             "công đoàn và ban giám đốc đã ngồi vào bàn thương lượng về tiền lương của công nhân.")
+    with _engine_for(tmp_path_factory, "whole-word-tier", articles) as engine:
+        assert ids(engine, "thương lượng")[0] == "talks"
+        assert ids(engine, "thuong luong")[0] == "talks"
+
+
 # -- numbers are cut as the index cuts them ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def numbers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:

@@ -223,7 +223,14 @@ def unit_whole(unit: Unit, fields: tuple[str, ...]) -> wq.Query:
     if len(unit.names) > 1 or len(unit.names[0]) == 1:
         return unit_required(unit, fields, exact_only=True)
     syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
-    return _across(syl_fields, lambda f: wq.Phrase(f, list(unit.names[0])))
+    in_a_row = _across(syl_fields, lambda f: wq.Phrase(f, list(unit.names[0])))
+    if unit.tight:
+        return in_a_row
+    # The word as pyvi segmented it in the article, a plain term: checked on every article, where
+    # the phrase is checked on the first pass's best only (search/evaluate.py). "thương lượng"
+    # had its holders 1-10 and then 305+, below 300 articles of "lực lượng ... bị thương".
+    as_word = _across(fields, lambda f: wq.Term(f, "_".join(unit.names[0])))
+    return wq.Or([as_word, in_a_row])
 
 
 def unit_excluded(unit: Unit, syl_fields: tuple[str, ...]) -> wq.Query:
