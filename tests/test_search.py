@@ -259,6 +259,24 @@ def test_or_and_not_operators(engine: Engine) -> None:
     assert "002_7b0dbcd924d0e013" not in set(ids(engine, "Nga NOT Naryshkin"))
 
 
+def test_or_joins_the_runs_of_words_on_either_side(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Vietnamese words are several syllables: OR joins the runs around it, and each run keeps
+    every word required ("giá xăng OR giá dầu" was (giá OR xăng OR giá) AND dầu)."""
+    with _engine_for(tmp_path_factory, "or-runs", {
+        "petrol.txt": "Giá xăng giảm\nTừ chiều nay giá xăng giảm 500 đồng mỗi lít.",
+        "oil.txt": "Giá dầu thế giới\nGiá dầu thô tăng mạnh trên thị trường châu Á.",
+        "fish.txt": "Dầu cá cho trẻ\nCác bà mẹ tin rằng dầu cá giúp trẻ thông minh hơn.",
+        "talks.txt": "Công đoàn ngồi vào bàn\nCông nhân và chủ doanh nghiệp thương lượng về tiền lương.",
+        "force.txt": "Lực lượng cứu hộ\nLực lượng cứu hộ có mặt ở hiện trường từ sáng sớm.",
+        "eu.txt": "Đàm phán Brexit\nAnh và EU bắt đầu đàm phán về quan hệ sau Brexit.",
+    }) as engine:
+        assert sorted(ids(engine, "giá xăng OR giá dầu")) == ["oil", "petrol"]
+        assert sorted(ids(engine, "đàm phán OR thương lượng")) == ["eu", "talks"]
+        assert sorted(ids(engine, "giá xăng OR dầu cá")) == ["fish", "petrol"]
+        assert ids(engine, "xăng AND giảm OR tăng") == ["petrol"]  # AND ends a run: xăng AND (giảm OR tăng)
+        assert sorted(ids(engine, "xăng giảm OR tăng")) == ["oil", "petrol"]
+
+
 def test_negation_leaves_out_a_word_inside_a_name_or_compound(tmp_path_factory: pytest.TempPathFactory) -> None:
     """pyvi makes "Nguyễn Xuân Phúc" and "bóng đá" one word each: "-Phúc" and "-bóng" still leave
     them out, because a negated word is looked for as syllables in a row, not as pyvi's word."""

@@ -402,10 +402,19 @@ class _Builder:
         if isinstance(clause, Prefix):
             return self.limited_prefix(clause)
         if isinstance(clause, AnyOf):
-            parts = [q for c in clause.clauses for q in self.clause(c, many)]
+            # each side as a whole: a run's words all required, as anywhere else in a short query
+            # (flattened, "giá xăng OR giá dầu" asked for any of giá, xăng, dầu)
+            sides = [self.side(c, many) for c in clause.clauses]
+            parts = [q for q in sides if q is not None]
             return [wq.Or(parts)] if parts else []
         parts = self.excluded(clause.clause)
         return [wq.Not(wq.Or(parts))] if parts else []
+
+    def side(self, clause: Clause, many: bool) -> wq.Query | None:
+        parts = self.clause(clause, many)
+        if len(parts) < 2:
+            return parts[0] if parts else None
+        return wq.Or(parts) if many else wq.And(parts)
 
     def limited_prefix(self, clause: Prefix) -> list[wq.Query]:
         """The prefix, unless the query asked for it already (nothing new) or for MAX_PREFIXES

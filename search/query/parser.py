@@ -110,6 +110,7 @@ def parse(text: str) -> ParsedQuery:
                 result.ignored.append("AND không có vế trái")
             else:
                 dangling_and = True
+                items.append(word)  # it ends a run of words, as OR does (_apply_operators)
             continue
         atom = _atom(match, result.ignored)
         if atom is None:
@@ -123,7 +124,13 @@ def parse(text: str) -> ParsedQuery:
 
 
 def _apply_operators(items: list[Clause | str], ignored: list[str]) -> list[Clause]:
-    """NOT binds to the next clause; OR joins its neighbours; adjacent Text merge into one run."""
+    """NOT binds to the next clause; adjacent Text merge into one run; OR joins the runs (or
+    other clauses) on either side of it.
+
+    A run, not a syllable: Vietnamese words are several space-separated syllables, so
+    "giá xăng OR giá dầu" is ("giá xăng") OR ("giá dầu"), and "đàm phán OR thương lượng" is one
+    word or the other (bound to the next syllable, it was đàm (phán OR thương) lượng). An AND, a
+    quote, a prefix, a field or a NOT ends a run."""
     negated: list[Clause | str] = []
     pending_not = False
     for item in items:
@@ -138,7 +145,11 @@ def _apply_operators(items: list[Clause | str], ignored: list[str]) -> list[Clau
         ignored.append("NOT ở cuối truy vấn")
     clauses: list[Clause] = []
     join_next = False
+    run_ended = False  # an AND since the last clause: the next Text starts a run of its own
     for item in negated:
+        if item == "AND":
+            run_ended = True
+            continue
         if item == "OR":
             if clauses and not isinstance(clauses[-1], Not):
                 join_next = True
@@ -150,11 +161,22 @@ def _apply_operators(items: list[Clause | str], ignored: list[str]) -> list[Clau
             left = clauses.pop()
             prior = left.clauses if isinstance(left, AnyOf) else (left,)
             clauses.append(AnyOf((*prior, item)))
-        elif clauses and isinstance(item, Text) and isinstance(clauses[-1], Text) and clauses[-1].field == item.field:
-            clauses[-1] = Text(clauses[-1].text + " " + item.text, item.field)
+        elif not run_ended and clauses and (run := _extended(clauses[-1], item)) is not None:
+            clauses[-1] = run
         else:
             clauses.append(item)
-        join_next = False
+        join_next = run_ended = False
     if join_next:
         ignored.append("OR ở cuối truy vấn")
     return clauses
+
+
+def _extended(last: Clause, item: Clause) -> Clause | None:
+    """`last` with the Text `item` added to its run (an OR's last side is a run too), or None."""
+    if not isinstance(item, Text):
+        return None
+    if isinstance(last, Text) and last.field == item.field:
+        return Text(last.text + " " + item.text, item.field)
+    if isinstance(last, AnyOf) and (side := _extended(last.clauses[-1], item)) is not None and isinstance(side, Text):
+        return AnyOf((*last.clauses[:-1], side))
+    return None
