@@ -428,3 +428,126 @@ def test_dates_read_as_vietnamese_readers_write_them(app: Flask) -> None:
         template = app.jinja_env.from_string('{% from "_macros.html" import vi_date %}'
                                              '{{ vi_date(a) }}|{{ vi_date(b) }}|{{ vi_date(c) }}|{{ vi_date(d) }}')
         assert template.render(a="2022-01-21", b="2022-01", c="--01-21", d="--03") == "21/01/2022|tháng 1/2022|21/01|tháng 3"
+
+
+def test_the_embed_page_asks_its_own_origin_not_the_host_header(client: FlaskClient) -> None:
+    """Behind an https proxy an address built from the request would be http (mixed content), and
+    a forged Host would pick where the widget sends queries: the page names no host at all."""
+    for forged in ({"headers": {"Host": "evil.example"}}, {"base_url": "http://evil.example:8080"}):
+        html = client.get("/embed", **forged).get_data(as_text=True)  # type: ignore[arg-type]
+        assert "evil.example" not in html and "http://" not in html and "https://" not in html
+        widget = re.search(r"<vn-search[^>]*>", html)
+        assert widget and " api=" not in widget.group(0)  # embed.js then asks the origin it came from
+
+
+def hit_chip_links(html: str) -> list[tuple[str, str]]:
+    """(the chip's label, its href) for every country chip on the hits."""
+    return [(label, unescape(href)) for href, label in
+            re.findall(r'<a class="chip country[^"]*" href="([^"]+)" title="[^"]*">([^<]+)</a>', html)]
+
+
+def test_a_hits_country_chip_toggles_its_country_and_keeps_the_search(client: FlaskClient) -> None:
+    """A chip on a hit does what the sidebar's link for the same country does: it keeps the query,
+    the other filters and the sort, adds its country beside those chosen, or takes a chosen one off."""
+    html = page(client, "/?q=nga&country=RU&source=TASS&sort=newest")
+    sidebar = {value: unescape(href) for href, value in
+               re.findall(r'<a href="([^"]+)" class="facet-link[^"]*" data-value="([^"]+)"', html)}
+    chips = hit_chip_links(html)
+    assert {label for label, _ in chips} >= {"Nga", "Mỹ"}
+    for label, href in chips:
+        query = parse_qsl(urlsplit(href).query)
+        assert ("q", "nga") in query and ("source", "TASS") in query and ("sort", "newest") in query, href
+        code = dict(query).get("country") if label != "Nga" else None
+        assert href == sidebar[code or "RU"]
+    assert dict(hit_chip_links(html))["Nga"] == "/?q=nga&source=TASS&sort=newest"  # RU was chosen: off
+    assert dict(hit_chip_links(html))["Mỹ"] == "/?q=nga&country=RU&country=US&source=TASS&sort=newest"
+    assert 'title="Bỏ lọc theo Nga"' in html
+
+
+def test_search_boxes_take_the_configured_query_length(sample_index: Path) -> None:
+    """maxlength is VNSEARCH_MAX_QUERY_CHARS in every box: the search page's, the article page's
+    and the error page's, which also cuts the query it offers to correct at that length."""
+    from webapp import create_app
+
+    app = create_app({"INDEX": sample_index, "MAX_QUERY_CHARS": 40})
+    try:
+        client = app.test_client()
+        for url, status in (("/?q=Lavrov", 200), ("/articles/001_4ce8738a79631aa8?q=Lavrov", 200), ("/?q=Lavrov&page=abc", 400)):
+            html = page(client, url, status)
+            assert re.findall(r'<input id="q"[^>]*maxlength="(\d+)"', html) == ["40"], url
+        long_query = "đàm phán " * 6  # 54 characters: refused
+        html = page(client, "/?" + urlencode({"q": long_query}), status=400)
+        assert "tối đa 40 ký tự" in html
+        assert re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', html).group(1) == long_query[:40]  # type: ignore[union-attr]
+    finally:
+        close_engine(app)
+
+
+def test_the_chosen_month_unticks_like_a_facet_value(dated_client: FlaskClient) -> None:
+    """In the month list and on the chart, the month already chosen links to the search without
+    it; the other months still filter to themselves."""
+    html = page(dated_client, "/?q=hải+sâm&from=2023-03&to=2023-03&sort=newest")
+    months = dict((m, unescape(h)) for h, m in re.findall(r'<a href="([^"]+)" class="facet-link[^"]*" data-month="([^"]+)"', html))
+    assert months["2023-03"] == "/?" + urlencode({"q": "hải sâm", "sort": "newest"})
+    assert months["2023-01"] == "/?" + urlencode({"q": "hải sâm", "from": "2023-01", "to": "2023-01", "sort": "newest"})
+    bar = re.search(r'<a href="([^"]+)" tabindex="-1" class="selected">', html)
+    assert bar and unescape(bar.group(1)) == months["2023-03"]
+    assert "Bỏ lọc" not in page(dated_client, months["2023-03"])  # followed: no date filter left
+
+
+DOT_IDS = {"a/b/../c": "Bão số 3 đổ bộ Quảng Ninh", "./tin": "Giá vàng tăng mạnh", "x/./y/..": "Hà Nội mưa lớn kéo dài",
+           "..": "Học sinh Hà Nội đi học trở lại"}
+
+
+def browser_path(href: str) -> str:
+    """The path a browser asks for when a page at / links `href`: the URL Standard removes "." and
+    ".." segments, spelled with %2E too (Python's urljoin knows only the literal ones)."""
+    path = urlsplit(href).path
+    out: list[str] = []
+    segments = path.split("/")[1:]
+    for i, segment in enumerate(segments):
+        dots = segment.lower().replace("%2e", ".")
+        last = i == len(segments) - 1
+        if dots == "..":
+            out = out[:-1]
+            if last:
+                out.append("")
+        elif dots == ".":
+            if last:
+                out.append("")
+        else:
+            out.append(segment)
+    return "/" + "/".join(out)
+
+
+@pytest.fixture(scope="module")
+def dot_id_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    """An export whose ids hold "." and ".." path segments, as a JSON Lines row may."""
+    import json
+
+    from webapp import create_app
+
+    corpus, index_dir = tmp_path_factory.mktemp("dot-corpus"), tmp_path_factory.mktemp("dot-index")
+    rows = [{"id": aid, "title": title, "body": f"{title}. Tin tức thời sự trong ngày, cập nhật liên tục."}
+            for aid, title in DOT_IDS.items()]
+    (corpus / "export.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    assert index_paths(index_dir, [corpus]).indexed == len(DOT_IDS)
+    app = create_app({"INDEX": index_dir})
+    yield app.test_client()
+    close_engine(app)
+
+
+def test_article_links_survive_the_browsers_dot_segment_removal(dot_id_client: FlaskClient) -> None:
+    """"/articles/a/b/../c" is fetched by a browser as "/articles/a/c" (404): each result link and
+    related link, resolved as a browser resolves it, still leads to its own article."""
+    html = page(dot_id_client, "/?q=tin+tức")
+    links = {unescape(t): unescape(h) for h, t in re.findall(r'<h3><a href="(/articles[^"]+)">([^<]+)</a>', html)}
+    assert set(links) == set(DOT_IDS.values())
+    for title, href in links.items():
+        assert urlsplit(href).query == "q=tin+t%E1%BB%A9c"
+        article = page(dot_id_client, browser_path(href) + "?" + urlsplit(href).query)
+        assert f'<h1 id="article-title">{title}</h1>' in article
+        related = re.search(r'<section class="related".*?</section>', article, re.S)
+        assert related, title
+        for related_href, related_title in re.findall(r'<a href="([^"]+)">([^<]+)</a>', related.group(0)):
+            assert f'<h1 id="article-title">{related_title}</h1>' in page(dot_id_client, browser_path(unescape(related_href)))

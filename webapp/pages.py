@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from search.facets import UNDATED
 from search.metadata import facet_name
-from search.models import FacetValue, SearchRequest
+from search.models import FacetValue, Hit, SearchRequest
 from search.schema import indexed_body
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
@@ -97,11 +97,33 @@ def facet_view(args: MultiDict[str, str], facets: dict[str, list[FacetValue]]) -
 
 def _links(args: MultiDict[str, str], name: str, values: list[FacetValue]) -> list[FacetLink]:
     url, current = _urls(args, (name,)), args.getlist(name)
-    return [
-        FacetLink(v.value, v.label, v.count, v.selected,
-                  url({name: [c for c in current if c != v.value] if v.selected else [*current, v.value]}))
-        for v in values
-    ]
+    return [FacetLink(v.value, v.label, v.count, v.selected, url({name: _toggled(current, v.value, v.selected)})) for v in values]
+
+
+def _toggled(current: list[str], value: str, selected: bool) -> list[str]:
+    """A filter's values after a click on `value`: taken out when it is selected, else added."""
+    return [c for c in current if c != value] if selected else [*current, value]
+
+
+@dataclass(frozen=True, slots=True)
+class ChipLink:
+    """A filter value printed on one hit, as a link that toggles it in the current search."""
+
+    value: str
+    label: str
+    selected: bool
+    toggle_url: str
+
+
+def hit_chips(args: MultiDict[str, str], hits: list[Hit]) -> dict[str, list[ChipLink]]:
+    """Each hit's country chips, by hit id. A chip toggles its country on the current search as
+    the sidebar's link does, keeping the query, the other filters and the sort."""
+    url, current = _urls(args, ("country",)), args.getlist("country")
+
+    def chip(code: str, name: str) -> ChipLink:
+        selected = code in current
+        return ChipLink(code, name, selected, url({"country": _toggled(current, code, selected)}))
+    return {hit.id: [chip(c.code, c.name) for c in hit.countries] for hit in hits}
 
 
 def _groups(links: list[FacetLink]) -> list[FacetGroup]:
@@ -189,8 +211,10 @@ def _times(text: str, n: int) -> str:
 
 
 def _month_url(args: MultiDict[str, str]) -> Callable[[str], str]:
-    url = _urls(args, ("from", "to"))
-    return lambda month: url({"from": [month], "to": [month]})
+    """The link of a month's bar and of its entry in the month list: it filters to that month, or,
+    for the month already chosen, takes the date filter off, as a facet link unticks its value."""
+    url, selected = _urls(args, ("from", "to")), _selected_month(args)
+    return lambda month: url({"from": [], "to": []} if month == selected else {"from": [month], "to": [month]})
 
 
 def _range_url(args: MultiDict[str, str]) -> Callable[[str, str], str]:
@@ -238,6 +262,7 @@ def index() -> str | Response:
         histogram=month_histogram(result.facets.get("date", []), _month_url(args), selected=_selected_month(args),
                                   link_range=_range_url(args)),
         months=month_links(args, result.facets.get("date", [])),
+        hit_chips=hit_chips(args, result.hits),
         article_query=_query_string(search_state(args)),
         ignored=ignored_notice(result.ignored),
         max_page=MAX_PAGE,
@@ -264,6 +289,29 @@ def article(article_id: str) -> str:
     return render_template("article.html", article=found, q=q, body_html=body_html, lead=lead, lead_html=lead_html, filed_as=filed_as,
                            related=engine.more_like_this(article_id), search_url=url_for("pages.index"),
                            state_query=_query_string(state))
+
+
+@bp.app_context_processor
+def query_limit() -> dict[str, int]:
+    """The longest query the settings accept, for every search box: the search and article pages',
+    and the error page's (rendered by webapp/errors.py)."""
+    return {"max_query_chars": current_app.config["VNSEARCH"]["MAX_QUERY_CHARS"]}
+
+
+DOT_SEGMENTS = {".", ".."}
+
+
+@bp.app_template_global()
+def article_url(article_id: str) -> str:
+    """url_for("pages.article"), with each "." or ".." segment of the id joined to its neighbours
+    by an encoded slash. A browser resolves dot segments before it asks, spelled %2E too (the URL
+    Standard counts "%2e%2e" as ".."), so "/articles/a/b/../c" would fetch "/articles/a/c"; within
+    a segment ("b%2F..%2Fc") it keeps them, and the server decodes %2F back to "/"."""
+    segments = url_for("pages.article", article_id=article_id).split("/")
+    path = segments[0]
+    for before, segment in zip(segments, segments[1:]):
+        path += ("%2F" if before in DOT_SEGMENTS or segment in DOT_SEGMENTS else "/") + segment
+    return path
 
 
 @bp.get("/opensearch.xml")

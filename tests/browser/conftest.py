@@ -8,6 +8,7 @@ Origins used:
 """
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -57,6 +58,29 @@ DATED_ARTICLES = {
 }
 
 
+# A JSON Lines export: ids with "." and ".." path segments (a browser resolves those away in a
+# link), and more officials than the page lists (its top 50), one of them in a single article.
+DOT_ID_ARTICLES = {"a/b/../c": "Bão số 3 đổ bộ Quảng Ninh", "./tin": "Giá vàng tăng mạnh trong tuần",
+                   "..": "Học sinh Hà Nội đi học trở lại"}
+LISTED_OFFICIALS = [f"{family} {given}" for family in ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô")
+                    for given in ("Văn An", "Thị Bình", "Minh Châu", "Quốc Dũng", "Thu Hà")]
+UNLISTED_OFFICIAL = "Lê Thị Xuân Quỳnh"
+
+
+def export_rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = [
+        {"id": aid, "title": title, "body": f"{title}. Tin tức thời sự trong ngày, cập nhật liên tục.", "date": "2023-05-0" + str(i + 1)}
+        for i, (aid, title) in enumerate(DOT_ID_ARTICLES.items())]
+    pairs = [LISTED_OFFICIALS[i:i + 2] for i in range(0, len(LISTED_OFFICIALS), 2)]
+    for round_ in (1, 2):  # each listed official in two articles: above the unlisted one
+        for n, pair in enumerate(pairs):
+            rows.append({"id": f"hop-{round_}-{n}", "title": f"Hội nghị tỉnh lần {n + 1}",
+                         "body": f"Ông {pair[0]} và bà {pair[1]} dự hội nghị cán bộ tỉnh.", "officials": pair})
+    rows.append({"id": "hop-le", "title": "Hội nghị văn hóa", "body": f"Bà {UNLISTED_OFFICIAL} phát biểu tại hội nghị văn hóa.",
+                 "officials": [UNLISTED_OFFICIAL]})
+    return rows
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     missing = pytest.mark.skip(reason=f"browser tests need Chromium at {CHROMIUM}; `make test` installs Debian's chromium")
@@ -81,8 +105,9 @@ class HostPages:
     server: ThreadingHTTPServer
     thread: threading.Thread
 
-    def widget_url(self, api: str) -> str:
-        return f"{self.origin}/?api={api}"
+    def widget_url(self, api: str, widget_api: str | None = None) -> str:
+        """The page loads embed.js from `api`; `widget_api`, if given, is the element's api attribute."""
+        return f"{self.origin}/?api={api}" + (f"&widget_api={widget_api}" if widget_api else "")
 
     def close(self) -> None:
         self.server.shutdown()
@@ -91,14 +116,18 @@ class HostPages:
 
 
 class HostHandler(BaseHTTPRequestHandler):
-    """GET /?api=http://127.0.0.1:PORT -> an intranet-like page with the two embedding lines."""
+    """GET /?api=http://127.0.0.1:PORT -> an intranet-like page with the two embedding lines
+    (&widget_api=URL: the element asks that server instead of the one the script came from)."""
 
     def do_GET(self) -> None:  # noqa: N802 (the http.server API)
-        api = parse_qs(urlsplit(self.path).query).get("api", [""])[0]
+        query = parse_qs(urlsplit(self.path).query)
+        api = query.get("api", [""])[0]
+        widget_api = query.get("widget_api", [""])[0]
+        attribute = f' api="{escape(widget_api)}"' if widget_api else ""
         body = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Intranet</title>
 <style>body {{ font: 14px serif; margin: 24px; max-width: 640px; }} input {{ background: #f00; }}</style>
 <script src="{escape(api)}/embed.js" defer></script></head>
-<body><h1>Cổng thông tin nội bộ</h1><vn-search placeholder="Tìm tin tức…"></vn-search></body></html>""".encode()
+<body><h1>Cổng thông tin nội bộ</h1><vn-search placeholder="Tìm tin tức…"{attribute}></vn-search></body></html>""".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -189,6 +218,36 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory, allowed_host: HostP
     report = index_paths(index_dir, [corpus])
     assert report.indexed == 4, report
     yield from start_search_server(index_dir, allowed_host.origin, index_dir.parent / "serve-hostile.log")
+
+
+@pytest.fixture(scope="session")
+def export_server(tmp_path_factory: pytest.TempPathFactory, allowed_host: HostPages) -> Iterator[SearchServer]:
+    """The real server over a JSON Lines export (export_rows)."""
+    corpus = tmp_path_factory.mktemp("export-corpus")
+    rows = export_rows()
+    (corpus / "export.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    index_dir = tmp_path_factory.mktemp("export-index")
+    report = index_paths(index_dir, [corpus])
+    assert report.indexed == len(rows), report
+    yield from start_search_server(index_dir, allowed_host.origin, index_dir.parent / "serve-export.log")
+
+
+@pytest.fixture(scope="session")
+def dot_id_titles() -> list[str]:
+    """The titles of export_server's articles whose ids hold dot segments."""
+    return list(DOT_ID_ARTICLES.values())
+
+
+@pytest.fixture(scope="session")
+def unlisted_official() -> str:
+    """An official of export_server's past the page's top 50: only the filter box finds it."""
+    return UNLISTED_OFFICIAL
+
+
+@pytest.fixture()
+def down_url() -> str:
+    """An address where nothing listens: a search server that is down."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
 @pytest.fixture(scope="session")

@@ -368,3 +368,44 @@ def test_phone_layout(phone_page: Page, server, screenshot: Shoot) -> None:
     page.goto(server.url + "/articles/001_4ce8738a79631aa8?q=Lavrov")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "phone-article", full_page=False)
+
+
+# The parts of a facet link, without its text: what a screen reader and the eye get from it.
+LINK_SHAPE = """a => Array.from(a.querySelectorAll('*'), e =>
+    e.tagName + '.' + e.className + (e.getAttribute('aria-hidden') ? '[aria-hidden]' : '')).join(' ')"""
+
+
+def test_values_the_filter_box_finds_beyond_the_list_look_like_the_listed_ones(page: Page, export_server,
+                                                                              unlisted_official: str) -> None:
+    """The filter box asks /api/facets for values past the page's top 50: each comes with the
+    checkbox and the ", 1 bài" a listed value has, and it adds its filter."""
+    page.goto(export_server.url + "/")
+    officials = page.locator("[data-facet=official]")
+    listed = officials.locator(".facet-values:not(.more-values) a.facet-link").first
+    expect(officials.locator(f'a.facet-link[data-value="{unlisted_official}"]')).to_have_count(0)
+    officials.get_by_label("Lọc danh sách quan chức").fill("quỳnh")
+    found = officials.locator(".more-values a.facet-link")
+    expect(found).to_have_count(1)
+    expect(found).to_have_accessible_name(re.compile(rf"^{re.escape(unlisted_official)}\s*, 1 bài$"))  # as a listed one reads
+    assert found.evaluate(LINK_SHAPE) == listed.evaluate(LINK_SHAPE)
+    expect(found.locator(".box")).to_be_visible()
+    found.click()
+    page.wait_for_url(re.compile("official="))
+    assert params(page)["official"] == [unlisted_official]
+    expect(page.locator(f'[data-facet=official] a.facet-link[data-value="{unlisted_official}"]')).to_have_attribute("aria-current", "true")
+
+
+def test_result_links_to_ids_with_dot_segments_open_their_article(page: Page, export_server, dot_id_titles: list[str]) -> None:
+    """A browser resolves "/articles/a/b/../c" to "/articles/a/c" (and %2E%2E just the same): each
+    link still opens its own article, and so do the related links on it."""
+    page.goto(export_server.url + "/?q=tin+tức+thời+sự")
+    expect(page.locator("li.hit")).to_have_count(len(dot_id_titles))
+    for title in dot_id_titles:
+        page.locator("li.hit h3 a", has_text=title).click()
+        page.wait_for_url(re.compile("/articles"))
+        expect(page.locator("h1")).to_have_text(title)
+        related = page.locator(".related li a").first
+        related_title = related.inner_text()
+        related.click()
+        expect(page.locator("h1")).to_have_text(related_title)
+        page.goto(export_server.url + "/?q=tin+tức+thời+sự")

@@ -52,16 +52,57 @@ def test_widget_shows_the_notices_the_page_shows(page: Page, server, allowed_hos
     expect(panel.locator("li").first).to_be_visible()
 
 
-def test_widget_on_a_blocked_origin_gets_nothing(browser, server, blocked_host) -> None:
+def test_widget_on_a_blocked_origin_gets_nothing_and_says_why(browser, server, blocked_host) -> None:
+    """The server is up but refuses the page's origin (CORS): the widget says the page is not
+    allowed, naming the origin and the setting that allows it, not that the server is down."""
     context = browser.new_context()
     try:
         page = context.new_page()
         page.goto(blocked_host.widget_url(server.url))
         panel = search_in_widget(page, "Lavrov")
-        expect(panel).to_contain_text("Không kết nối được máy chủ tìm kiếm.")
+        expect(panel.get_by_role("alert")).to_have_text(
+            "Trang này chưa được phép dùng hộp tìm kiếm. Quản trị viên máy chủ tìm kiếm cần thêm địa chỉ "
+            f"{blocked_host.origin} vào thiết lập VNSEARCH_ALLOWED_ORIGINS.")
         expect(panel.locator("li")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_widget_says_when_the_server_is_down(page: Page, server, allowed_host, down_url: str) -> None:
+    page.goto(allowed_host.widget_url(server.url, widget_api=down_url))  # the script loads; its searches go nowhere
+    panel = search_in_widget(page, "Lavrov")
+    expect(panel.get_by_role("alert")).to_have_text("Không kết nối được máy chủ tìm kiếm.")
+
+
+def test_widget_announces_only_the_count(page: Page, server, allowed_host) -> None:
+    """Screen readers hear "N kết quả" after a search from a status apart from the results, not
+    the whole panel read out again."""
+    page.goto(allowed_host.widget_url(server.url))
+    panel = search_in_widget(page, "đàm phán")
+    expect(panel.locator("li")).to_have_count(5)
+    status = page.locator("vn-search").get_by_role("status")
+    expect(status).to_have_text("5 kết quả")
+    assert status.evaluate("e => e.offsetWidth <= 1 && e.offsetHeight <= 1")  # visually hidden
+    assert page.locator("vn-search [aria-live]").count() == 0  # the panel is no live region
+    assert panel.locator("[role=status]").count() == 0
+    search_in_widget(page, "xylophone")
+    expect(status).to_have_text("Không tìm thấy bài viết nào.")
+
+
+def test_widget_links_articles_whose_ids_hold_dot_segments(page: Page, export_server, allowed_host,
+                                                           dot_id_titles: list[str]) -> None:
+    """A link to "a/b/../c" must not become "/articles/a/c" in the browser: each opens its article."""
+    page.goto(allowed_host.widget_url(export_server.url))
+    panel = search_in_widget(page, "tin tức thời sự")
+    links = panel.locator("a.title")
+    expect(links).to_have_count(len(dot_id_titles))
+    assert sorted(links.all_inner_texts()) == sorted(dot_id_titles)
+    for link in links.all():
+        with page.expect_popup() as popup:
+            link.click()
+        article = popup.value
+        expect(article.locator("h1")).to_have_text(link.inner_text())
+        article.close()
 
 
 def test_iframe_page_works_under_its_own_csp(page: Page, server) -> None:

@@ -61,19 +61,8 @@
           var listed = {};
           scope.querySelectorAll(".facet-values:not(.more-values) a[data-value]").forEach(function (a) { listed[a.getAttribute("data-value")] = true; });
           data.values.filter(function (v) { return !listed[v.value]; }).forEach(function (v) {
-            var toggle = new URLSearchParams(params);
-            toggle.append(name, v.value);
-            var li = document.createElement("li"), a = document.createElement("a");
-            a.className = "facet-link";
-            a.href = location.pathname + "?" + toggle.toString();
-            a.setAttribute("data-value", v.value);
-            var label = document.createElement("span"), count = document.createElement("span");
-            label.className = "label";
-            label.textContent = v.label;
-            count.className = "count";
-            count.textContent = v.count;
-            a.append(label, count);
-            li.append(a);
+            var li = document.createElement("li");
+            li.append(facetLink(name, v, params));
             list.append(li);
           });
           list.hidden = !list.children.length;
@@ -82,6 +71,30 @@
         })
         .catch(function () {});
     }, DEBOUNCE_MS);
+  }
+
+  // One value as templates/_facets.html prints it: the box, the label, and the count screen
+  // readers hear as ", 3 bài"; the link adds the value to the current search. (A selected value is
+  // never among these: the page always lists the selected ones.)
+  function facetLink(name, value, params) {
+    var toggle = new URLSearchParams(params);
+    toggle.append(name, value.value);
+    var a = element("a", "facet-link");
+    a.href = location.pathname + "?" + toggle.toString();
+    a.setAttribute("data-value", value.value);
+    var box = element("span", "box");
+    box.setAttribute("aria-hidden", "true");
+    var count = element("span", "count");
+    count.append(element("span", "visually-hidden", ", "), String(value.count), element("span", "visually-hidden", " bài"));
+    a.append(box, element("span", "label", value.label), count);
+    return a;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    if (text) node.textContent = text;
+    return node;
   }
 
   var input = document.getElementById("q");

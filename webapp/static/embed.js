@@ -95,8 +95,32 @@
     }).join("; ");
   }
 
+  // Each "." or ".." segment of the id is joined to its neighbours by an encoded slash, as
+  // article_url in webapp/pages.py does: a browser resolves dot segments before it asks, spelled
+  // %2E too ("/articles/a/b/../c" would fetch "/articles/a/c"), but not within a segment
+  // ("b%2F..%2Fc"), and the server decodes %2F back to "/".
   function articleUrl(api, id, query) {
-    return api + "/articles/" + encodeURIComponent(id).replace(/%2F/g, "/") + "?q=" + encodeURIComponent(query);
+    var segments = ["articles"].concat(String(id).split("/"));
+    var path = segments.reduce(function (path, segment, i) {
+      if (i === 0) return "/" + segment;
+      var dot = isDotSegment(segment) || isDotSegment(segments[i - 1]);
+      return path + (dot ? "%2F" : "/") + encodeURIComponent(segment);
+    }, "");
+    return api + path + "?q=" + encodeURIComponent(query);
+  }
+
+  function isDotSegment(segment) { return segment === "." || segment === ".."; }
+
+  var UNREACHABLE = "Không kết nối được máy chủ tìm kiếm.";
+  var NOT_ALLOWED = "Trang này chưa được phép dùng hộp tìm kiếm. Quản trị viên máy chủ tìm kiếm cần thêm địa chỉ " +
+    location.origin + " vào thiết lập VNSEARCH_ALLOWED_ORIGINS.";
+
+  // Why a search failed. The browser tells a page nothing: a server that refuses this page's
+  // origin (CORS) and one that is down fail alike. A "no-cors" request asks no permission, so it
+  // is answered whenever the server is up: then the server refused this page.
+  function failureReason(api, signal) {
+    return fetch(api + "/healthz", { mode: "no-cors", credentials: "omit", signal: signal })
+      .then(function () { return NOT_ALLOWED; }, function () { return UNREACHABLE; });
   }
 
   class VnSearch extends HTMLElement {
@@ -111,20 +135,26 @@
       var input = el("input", { id: "q", type: "search", autocomplete: "off", enterkeyhint: "search", part: "input",
                                 placeholder: this.getAttribute("placeholder") || "Tìm tin tức…" });
       var button = el("button", { type: "submit", part: "button" }, "Tìm");
-      var panel = el("div", { class: "panel", hidden: "", "aria-live": "polite", part: "panel" });
+      var panel = el("div", { class: "panel", hidden: "", part: "panel" });
+      // Screen readers hear the count after each search, not every result: a short status apart
+      // from the panel, as the search page's #live-status.
+      var status = el("p", { class: "vh", role: "status" });
       form.append(label, input, button);
-      root.append(form, panel);
+      root.append(form, status, panel);
       var controller = null, timer = null;
 
-      function message(text, isError) {
-        panel.replaceChildren(el("p", { class: isError ? "msg error" : "msg", role: isError ? "alert" : "status" }, text));
+      function message(text) {
+        status.textContent = "";  // the alert is what is read
+        panel.replaceChildren(el("p", { class: "msg error", role: "alert" }, text));
         panel.hidden = false;
       }
 
       function render(data) {
+        var count = data.total ? data.total.toLocaleString("vi-VN") + " kết quả" : "Không tìm thấy bài viết nào.";
         panel.replaceChildren();
         panel.hidden = false;
-        panel.appendChild(el("p", { class: "msg" }, data.total ? data.total.toLocaleString("vi-VN") + " kết quả" : "Không tìm thấy bài viết nào."));
+        panel.appendChild(el("p", { class: "msg" }, count));
+        status.textContent = count;
         if (data.suggestion) {
           var dym = el("p", { class: "msg" }, "Có phải bạn muốn tìm: ");
           var again = el("button", { type: "button", class: "dym" }, data.suggestion);
@@ -160,16 +190,17 @@
         if (controller) controller.abort();
         if (!q) { panel.hidden = true; return; }
         var mine = controller = new AbortController();
+        function current() { return mine === controller; }
         fetch(api + "/api/search?per_page=" + PER_PAGE + "&q=" + encodeURIComponent(q), { signal: mine.signal, mode: "cors", credentials: "omit" })
-          .then(function (r) { return r.json(); })
-          .then(function (data) {
-            if (mine !== controller) return;
-            if (data.error) message(data.error.message, true);
-            else render(data);
-          })
-          .catch(function (e) {
-            if (e.name === "AbortError" || mine !== controller) return;
-            message("Không kết nối được máy chủ tìm kiếm.", true);
+          .then(function (r) {
+            return r.json().then(function (data) {
+              if (!current()) return;
+              if (data.error) message(data.error.message);
+              else render(data);
+            }, function () { if (current()) message(UNREACHABLE); });  // not our API's answer (a proxy's error page)
+          }, function (e) {  // no answer at all, or one the browser withheld
+            if (e.name === "AbortError" || !current()) return;
+            failureReason(api, mine.signal).then(function (text) { if (current()) message(text); });
           });
       }
       form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
