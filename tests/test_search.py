@@ -259,6 +259,20 @@ def test_or_and_not_operators(engine: Engine) -> None:
     assert "002_7b0dbcd924d0e013" not in set(ids(engine, "Nga NOT Naryshkin"))
 
 
+def test_a_short_query_s_function_words_still_count_in_a_row(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"từ" is a function word and not required, but in "từ liêm" it is a syllable of the
+    district's name: the articles holding the run rank first, and it is marked."""
+    with _engine_for(tmp_path_factory, "function-runs", {
+        "district.txt": ("Tin quận\nSáng nay, tại trụ sở ủy ban nhân dân quận Nam Từ Liêm, lãnh đạo thành phố "
+                         "đã họp với người dân về việc giải phóng mặt bằng cho tuyến đường sắt đô thị số 3."),
+        "liem.txt": "Ông Liêm về hưu\nÔng Liêm kể lại từ ngày ông Liêm nghỉ hưu, ông Liêm trồng rau.",
+        "thanhliem.txt": "Huyện Thanh Liêm\nNông dân Thanh Liêm thu hoạch lúa từ sáng sớm, Thanh Liêm được mùa.",
+    }) as engine:
+        result = engine.search(SearchRequest(query="từ liêm", per_page=10))
+        assert [h.id for h in result.hits][0] == "district"
+        assert "<mark>Từ Liêm</mark>" in result.hits[0].snippet
+
+
 def test_or_joins_the_runs_of_words_on_either_side(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Vietnamese words are several syllables: OR joins the runs around it, and each run keeps
     every word required ("giá xăng OR giá dầu" was (giá OR xăng OR giá) AND dầu)."""
@@ -671,7 +685,8 @@ def test_an_exports_summary_is_searched_and_shown_in_snippets(tmp_path: Path) ->
     index_paths(tmp_path / "ix", [path])
     with Engine(tmp_path / "ix") as engine:
         hits = engine.search(SearchRequest(query="chấp nhận trả lại Hồng Kông")).hits
-        assert [h.id for h in hits] == ["sapo"] and "<mark>chấp nhận</mark> <mark>trả</mark>" in hits[0].snippet
+        # "lại", a function word, is marked in the run the user typed
+        assert [h.id for h in hits] == ["sapo"] and "<mark>chấp nhận</mark> <mark>trả lại Hồng Kông</mark>" in hits[0].snippet
         assert engine.article("sapo").body == rows[0]["body"]  # type: ignore[union-attr]
         assert engine.article("sapo").summary == rows[0]["summary"]  # type: ignore[union-attr]
         # a summary the body already holds is not indexed twice

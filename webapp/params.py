@@ -70,7 +70,7 @@ def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> Searc
         raise BadParameter("q", f"Truy vấn quá dài (tối đa {settings['MAX_QUERY_CHARS']} ký tự).")
     sort = args.get("sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
-        raise BadParameter("sort", "Cách sắp xếp phải là relevance, newest hoặc oldest.")
+        raise BadParameter("sort", "Cách sắp xếp phải là liên quan nhất (relevance), mới nhất (newest) hoặc cũ nhất (oldest).")
     dates = ordered_dates(_date(args, "from"), _date(args, "to"))  # the page moves to the address in order
     return SearchRequest(
         query=query,

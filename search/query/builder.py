@@ -342,10 +342,12 @@ class _Builder:
         self.texts.append(clause.text)
         units = units_for_text(clause.text, self.vocab)
         unaccented = not has_diacritics(clause.text)
-        content = [u for u in units if not _is_function_word(u, self.vocab, unaccented, many)]
-        if content:
-            units = content
+        dropped = [_is_function_word(u, self.vocab, unaccented, many) for u in units]
         fields = _fields(clause.field)
+        if not all(dropped):
+            if not many:
+                self.beside_function_words(units, dropped, fields)
+            units = [u for u, d in zip(units, dropped) if not d]
         for u in units:
             self.mark(u)
         self.units += units
@@ -355,6 +357,26 @@ class _Builder:
         self.exact += [unit_required(u, fields, exact_only=True) for u in units]
         self.whole += [unit_whole(u, fields) for u in units]
         return [unit_required(u, fields) for u in units]
+
+    def beside_function_words(self, units: list[Unit], dropped: list[bool], fields: tuple[str, ...]) -> None:
+        """A short query's function words are not required, but each run of them still counts in
+        a row with its neighbours, as extra score and marked: they are also syllables of names
+        ("từ liêm" was searched as "liêm", "sân bay tân sơn nhất" without "nhất", and neither
+        "Từ" nor "Nhất" was marked). A run in a row weighs what a whole word does (the bonus)."""
+        syl_fields = tuple(FIELD_OF_SYLLABLES[f] for f in fields)
+        i = 0
+        while i < len(units):
+            if not dropped[i]:
+                i += 1
+                continue
+            end = i
+            while end < len(units) and dropped[end]:
+                end += 1
+            sylls = [s for u in units[max(i - 1, 0):end + 1] for s in u.names[0]]
+            i = end
+            if len(sylls) > 1:
+                self.bonus.append(_across(syl_fields, lambda f, sylls=sylls: wq.Phrase(f, sylls)))
+                self.highlight.add(tuple(sylls))
 
     def phrase(self, clause: Phrase) -> wq.Query | None:
         """Its syllables in a row, in one field; a phrase with a comma or a full stop in it
