@@ -95,7 +95,19 @@ def _read_config(path: Path) -> dict[str, str]:
     unknown = sorted(set(data) - known)
     if unknown:
         raise SettingsError(f"config file {path}: unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return {k: " ".join(v) if isinstance(v, list) else str(v) for k, v in data.items()}
+    return {k: _config_text(path, k, v) for k, v in data.items() if v is not None}  # null: the default
+
+
+def _config_text(path: Path, name: str, value: Any) -> str:
+    """A config value as the text an environment variable would hold. str() would read a JSON null
+    as 'None' and true as 'True': an admin token nobody chose."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return " ".join(value)
+    raise SettingsError(f"config file {path}: {name} must be text, a number or a list of texts, not {json.dumps(value)[:40]}")
 
 
 def settings_markdown() -> str:
