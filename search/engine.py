@@ -238,7 +238,7 @@ class Engine:
             selected &= mask
         total = int(selected.sum())
         scored = built is not None and request.sort not in ("newest", "oldest")
-        plan = self._plan(built, query) if scored else None
+        plan = self._plan(built) if scored else None
         docs = self._ordered(arrays, selected, ranked.score, request.sort, scored, self._depth(need, plan))
         order, stored = self._rescored(searcher, [(int(d), float(ranked.score[d])) for d in docs], plan)
         shown = self._shown(searcher, order, stored, request)
@@ -252,13 +252,9 @@ class Engine:
         return _Page(SearchResult(request, total, hits, facet_mod.array_counts(arrays, matched, filters, request)), context)
 
     @staticmethod
-    def _plan(built: BuiltQuery | None, query: wq.Query) -> rescore.Plan | None:
-        """The rescoring phase's plan; the accent tier only where `query` ranks by it (the
-        relaxed query does not)."""
-        if built is None:
-            return None
-        tier = [unit.names for unit in built.tier] if query is built.query else []
-        return rescore.plan(built.texts, tier)
+    def _plan(built: BuiltQuery | None) -> rescore.Plan | None:
+        """The rescoring phase's plan (the tiers it keeps are in the first pass's scores)."""
+        return None if built is None else rescore.plan(built.texts)
 
     @staticmethod
     def _depth(need: int, plan: rescore.Plan | None) -> int:
@@ -296,7 +292,7 @@ class Engine:
         sortedby = _sort_facet(request.sort, scored=built is not None)
         scored = sortedby is None
         need = request.page * request.per_page
-        plan = self._plan(built, query) if scored else None
+        plan = self._plan(built) if scored else None
         results = searcher.search(
             query,
             limit=self._depth(need, plan),

@@ -27,8 +27,7 @@ from functools import lru_cache
 
 from search.analysis import fold, folded_view, has_diacritics, to_nfc
 from search.analysis.normalize import SYLLABLE, normalize_token_tones
-from search.highlight import sequence_pattern
-from search.query.builder import WHOLE_TIER
+from search.query.builder import EXACT_TIER, WHOLE_TIER
 
 RESCORE_DEPTH = 10  # the first pass's best articles that are reordered: one page, whose text is read anyway
 PAIR_WEIGHT = 2.0  # every pair in a row is worth this many times the first pass's best score
@@ -114,32 +113,24 @@ def _as_typed(pair: Pair, actual: list[str]) -> bool:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the phase needs of a query: its pairs, and the accent tier the first pass ranked by
-    (search/query/builder.py: articles holding every word as typed come first)."""
+    """What the phase needs of a query: its syllable pairs."""
 
     pairs: tuple[Pair, ...]
-    tier: tuple[tuple[tuple[str, ...], ...], ...] = ()  # per word: its names, each as syllables
 
 
-def plan(texts: Iterable[str], tier: Iterable[Iterable[tuple[str, ...]]] = ()) -> Plan | None:
-    """The rescoring plan of a query's free texts and tier words; None when there is no pair."""
+def plan(texts: Iterable[str]) -> Plan | None:
+    """The rescoring plan of a query's free texts; None when there is no pair."""
     pairs = query_pairs(texts)
-    return Plan(pairs, tuple(tuple(names) for names in tier)) if pairs else None
+    return Plan(pairs) if pairs else None
 
 
-def holds_tier(tier: Sequence[Sequence[tuple[str, ...]]], texts: Iterable[str]) -> bool:
-    """Whether the texts hold each tier word (one of its names) with every syllable as typed:
-    the first pass's tier, read from the article's text with the highlighter's pattern. Only
-    syllables typed with diacritics need looking for: a bare one is also the folded form of
-    every accented one, which any article the first pass matched holds."""
-    missing = {s for names in tier for name in names for s in name if has_diacritics(s)}
-    pattern = sequence_pattern(frozenset((fold(s),) for s in missing)) if missing else None
-    for text in texts if pattern else ():
-        for match in pattern.finditer(folded_view(text)):  # type: ignore[union-attr]
-            missing.discard(normalize_token_tones(text[match.start():match.end()].lower()))
-            if not missing:
-                return True
-    return all(any(all(s not in missing for s in name) for name in names) for names in tier)
+def tier_of(score: float) -> float:
+    """The tier constants (builder.WHOLE_TIER, builder.EXACT_TIER) a first-pass score holds."""
+    tier = 0.0
+    for constant in (WHOLE_TIER, EXACT_TIER):
+        if score - tier >= constant:
+            tier += constant
+    return tier
 
 
 def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequence[str]],
@@ -147,21 +138,15 @@ def rescored(order: Sequence[int], scores: Sequence[float], texts: Sequence[Sequ
     """(document, new score) for the first-pass `order` (best first, with its `scores` and each
     document's texts), best first again; ties keep the first pass's order.
 
-    The bonus never lifts an article outside the accent tier over one inside it: its new score
-    is capped at the lowest tier article's (unless the first pass already ranked it higher).
-    Nor does it lift an article over the whole-word tier (builder.WHOLE_TIER, a constant in the
-    first-pass score): the bonus is taken on the scores without it, and the tier stays first."""
-    whole = [score >= WHOLE_TIER for score in scores]
-    scores = [score - WHOLE_TIER if w else score for score, w in zip(scores, whole)]
+    The bonus never lifts an article over a tier above its own (the whole-word and accent tiers,
+    constants in the first-pass score): it is taken on the scores without them, and each article
+    is ranked within its tier."""
+    tiers = [tier_of(score) for score in scores]
+    scores = [score - tier for score, tier in zip(scores, tiers)]
     best = max(scores, default=0.0)
     if plan is None or best <= 0:
         new = list(scores)
-        exact = [True] * len(order)
     else:
         new = [score + PAIR_WEIGHT * best * coverage(plan.pairs, t) for score, t in zip(scores, texts)]
-        exact = [holds_tier(plan.tier, t) for t in texts] if plan.tier else [True] * len(order)
-        if not all(exact) and any(exact):
-            floor = min(n for n, e in zip(new, exact) if e)
-            new = [n if e else min(n, max(score, floor)) for n, score, e in zip(new, scores, exact)]
-    ranked = sorted(range(len(order)), key=lambda i: (not whole[i], -new[i], not exact[i], i))
-    return [(order[i], new[i] + WHOLE_TIER if whole[i] else new[i]) for i in ranked]
+    ranked = sorted(range(len(order)), key=lambda i: (-tiers[i], -new[i], i))
+    return [(order[i], new[i] + tiers[i]) for i in ranked]

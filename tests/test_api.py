@@ -85,6 +85,10 @@ def test_unknown_article_and_route_are_json_404(client: FlaskClient) -> None:
     assert get(client, "/api/articles/nope", status=404)["error"]["status"] == 404
     assert get(client, "/api/nothing-here", status=404)["error"]["code"] == "not_found"
     assert get(client, "/api/articles/../../etc/passwd", status=404)["error"]["status"] == 404
+    # an API path typed a little wrong is still answered as the API answers, not with a page
+    for path in ("/api", "/api/", "/healthz/", "/api/search/"):
+        assert get(client, path, status=404)["error"]["code"] == "not_found", path
+    assert client.get("/healthzz").mimetype == "text/html"  # not an API path: the page's 404
 
 
 def test_article_endpoint_with_related(client: FlaskClient) -> None:
@@ -166,6 +170,18 @@ def test_admin_reindex_while_another_writer_holds_the_index_is_409(app: Any, sam
         assert response.status_code == 409 and response.get_json()["error"]["code"] == "index_busy"
     finally:
         lock.release()
+
+
+def test_admin_reindex_without_its_corpus_is_a_503_and_keeps_the_index(app: Any, tmp_path: Any,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config["VNSEARCH"], "CORPUS", tmp_path / "moved-away")
+    client = app.test_client()
+    before = client.get("/healthz").get_json()["articles"]
+    response = client.post("/api/admin/reindex?prune=1", headers={"Authorization": "Bearer s3cret"})
+    assert response.status_code == 503
+    error = response.get_json()["error"]
+    assert error["code"] == "corpus_missing" and "VNSEARCH_CORPUS" in error["message"]
+    assert client.get("/healthz").get_json()["articles"] == before > 0
 
 
 def test_facet_values_beyond_the_page_top(client: FlaskClient) -> None:

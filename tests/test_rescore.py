@@ -12,7 +12,7 @@ from search import rescore
 from search.engine import Engine
 from search.indexer import index_paths
 from search.models import SearchRequest
-from search.query.builder import WHOLE_TIER
+from search.query.builder import EXACT_TIER, WHOLE_TIER
 from search.rescore import Pair, coverage, query_pairs
 from tests.conftest import write_article
 
@@ -97,16 +97,26 @@ def test_rescored_order_moves_pairs_up_and_keeps_ties() -> None:
 
 def test_the_bonus_never_lifts_an_article_over_the_accent_tier() -> None:
     # "đường mới Hà Nội": the first pass ranks the article with every word as typed (scattered)
-    # above the one that reads "dương mới Hà Nội" in a row; pairs must not undo that.
-    plan = rescore.plan(["đường mới Hà Nội"], tier=[(("đường",),), (("mới",),), (("hà", "nội"),)])
+    # in the accent tier, above the one that reads "dương mới Hà Nội" in a row; pairs must not
+    # undo that.
+    plan = rescore.plan(["đường mới Hà Nội"])
     exact = ("Giao thông", "Con đường ở ngoại ô đã xong. Hà Nội có thêm cầu mới.")
     folded = ("Biển", "Đại dương mới Hà Nội nhắc tới trong triển lãm.")
-    assert rescore.holds_tier(plan.tier, exact) and not rescore.holds_tier(plan.tier, folded)
-    order = rescore.rescored([1, 2], [72.8, 29.5], [exact, folded], plan)
+    order = rescore.rescored([1, 2], [EXACT_TIER + 12.8, 29.5], [exact, folded], plan)
     assert [d for d, _ in order] == [1, 2]
-    assert order[0][1] >= order[1][1]
+    assert order[0][1] >= EXACT_TIER > order[1][1]
     # Without a tier (an unaccented query) the same pairs do reorder.
-    assert [d for d, _ in rescore.rescored([1, 2], [72.8, 29.5], [exact, folded], rescore.plan(["duong moi ha noi"]))] == [2, 1]
+    assert [d for d, _ in rescore.rescored([1, 2], [32.8, 29.5], [exact, folded], rescore.plan(["duong moi ha noi"]))] == [2, 1]
+
+
+def test_the_tiers_add_up_and_each_orders_on_its_own_scores() -> None:
+    plan = rescore.plan(["giao thông"])
+    texts = [("Tin", "giao hàng, thông báo"), ("Tin", "giao thông"), ("Tin", "giao dịch, thông tin"), ("Tin", "giao thông")]
+    scores = [WHOLE_TIER + EXACT_TIER + 9.0, WHOLE_TIER + 3.0, EXACT_TIER + 30.0, 40.0]
+    assert [rescore.tier_of(s) for s in scores] == [WHOLE_TIER + EXACT_TIER, WHOLE_TIER, EXACT_TIER, 0.0]
+    order = rescore.rescored([1, 2, 3, 4], scores, texts, plan)
+    assert [d for d, _ in order] == [1, 2, 3, 4]
+    assert order[1][1] - WHOLE_TIER == pytest.approx(3.0 + rescore.PAIR_WEIGHT * 40.0)  # best without the constants
 
 
 def test_the_bonus_never_lifts_an_article_over_the_whole_word_tier() -> None:
@@ -120,12 +130,6 @@ def test_the_bonus_never_lifts_an_article_over_the_whole_word_tier() -> None:
     assert [d for d, _ in order] == [1, 3, 2]
     assert order[0][1] >= WHOLE_TIER > order[1][1] >= order[2][1]
     assert order[1][1] - 40.0 == pytest.approx(rescore.PAIR_WEIGHT * 80.0)  # best without the tier's constant
-
-
-def test_an_alias_name_counts_for_the_tier() -> None:
-    tier = [(("mỹ",), ("hoa", "kỳ")), (("trừng", "phạt"),)]
-    assert rescore.holds_tier(tier, ("Tin", "Chính phủ Hoa Kỳ trừng phạt"))
-    assert not rescore.holds_tier(tier, ("Tin", "Chính phủ Hoa Kỳ trung phat"))
 
 
 # -- through the engine ----------------------------------------------------------------------------

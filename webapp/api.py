@@ -112,13 +112,17 @@ def reindex() -> Response:
     prune = request.args.get("prune", "0")
     if prune not in ("0", "1", "true", "false"):
         raise BadParameter("prune", "Tham số prune chỉ nhận 1 hoặc 0.")
+    corpus = Path(settings()["CORPUS"])
+    if not corpus.exists():  # the server's configuration, not the request: nothing is touched
+        return error_response(503, f"Không tìm thấy kho bài để lập chỉ mục lại ({corpus}); "
+                                   "hãy kiểm tra thiết lập VNSEARCH_CORPUS.", "corpus_missing")
     from whoosh.index import LockError
 
     from search.indexer import index_paths
     from search.writers import WorkerFailed
 
     try:
-        report = index_paths(Path(settings()["INDEX"]), [Path(settings()["CORPUS"])], prune=prune in ("1", "true"))
+        report = index_paths(Path(settings()["INDEX"]), [corpus], prune=prune in ("1", "true"))
     except LockError:
         return error_response(409, "Chỉ mục đang được cập nhật bởi một tiến trình khác; hãy thử lại sau.", "index_busy")
     except WorkerFailed:  # nothing of the failed batch was committed; the index serves as before

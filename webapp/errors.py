@@ -34,7 +34,10 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    """The API's paths, with or without their slash ("/api", "/healthz/"): a client that typed
+    one a little wrong is still a program reading JSON."""
+    path = request.path.rstrip("/")
+    return path == "/api" or path.startswith("/api/") or path == "/healthz"
 
 
 def error_response(status: int, message: str, code: str | None = None, **extra: Any) -> Response:

@@ -33,7 +33,8 @@ SCHEMAS: dict[str, Any] = {
         "snippet": {"type": "string", "description": "HTML: escaped article text, <mark> around matches"},
         "title_html": {"type": "string", "description": "HTML: escaped title, <mark> around matches"},
         "score": {"type": ["number", "null"], "description": "Relevance, comparable within one query only "
-                  "(10,000 is added where every query word stands whole); null when sorted by date"},
+                  "(10,000 is added where every query word stands whole, 5,000 where every word has the "
+                  "accents as typed); null when sorted by date"},
     }),
     "FacetValue": _obj({"value": _STR, "label": _STR, "count": {"type": "integer"}, "selected": {"type": "boolean"}}),
     "DateBucket": _obj({"value": {"type": "string", "description": "YYYY-MM or 'undated'"}, "label": _STR, "count": {"type": "integer"}}),

@@ -32,9 +32,13 @@ FOLDED_WEIGHT = 0.35  # an accented query word matched only through folding
 RESTORED_WEIGHT = 0.5  # an unaccented word's most common accented form: a hint, not a filter
 ADJACENT_WEIGHT = 0.5  # a multi-syllable word's syllables in a row (part of the bonus)
 BONUS_WEIGHT = 1.0  # whole words over scattered syllables
-EXACT_TIER = 5.0  # articles with every word accented as typed: scaled up to rank as a tier
-# Articles holding every query word whole (a multi-syllable word's syllables in a row) rank
-# above the rest as a tier of their own: a constant far above any BM25F score, added to it.
+# The tiers are constants added to an article's score, far above any BM25F score (a short
+# query's reach a few hundred), so no score inside a tier can reach the one above: articles
+# holding every word with the accents as typed (EXACT_TIER), and above them articles holding
+# every word whole, a multi-syllable word's syllables in a row (WHOLE_TIER). Both together:
+# the sum. Within a tier the ranking is the query's own scores (rescore.tier_of reads them back).
+EXACT_TIER = 5_000.0
+EXACT_WEIGHT = 5.0  # within the accent tier, its words as typed against the folded ones
 WHOLE_TIER = 10_000.0
 # A prefix that more words start with ("t*": 31,686 on 35,439 articles) is narrowed to its
 # commonest words (as Elasticsearch's max_expansions): all of them took Whoosh's matchers
@@ -91,7 +95,6 @@ class BuiltQuery:
     names: set[str] = field(default_factory=set)  # one-syllable names, marked where written as names
     prefixes: set[str] = field(default_factory=set)  # folded prefixes to mark
     texts: list[str] = field(default_factory=list)  # the free text asked for, for rescore.query_pairs
-    tier: list[Unit] = field(default_factory=list)  # the words `query` ranks as an accent tier, if any
     notes: list[str] = field(default_factory=list)  # how the query was narrowed (a wide prefix)
 
 
@@ -511,7 +514,9 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     if words_only and not many and len(builder.exact) == len(positives) and has_diacritics(typed):
         # Articles holding every word with the accents as typed come first, as a tier:
         # folding finds the rest (dương for đường) but never outranks them.
-        tier = wq.And(builder.exact, boost=EXACT_TIER)
+        # Inside it, the accents as typed still weigh EXACT_WEIGHT times more than folding.
+        exact = wq.And(builder.exact)
+        tier = wq.Or([wq.ConstantScoreQuery(exact, score=EXACT_TIER), wq.And(builder.exact, boost=EXACT_WEIGHT)])
 
     whole = None
     if words_only and not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
@@ -541,6 +546,5 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         names=builder.names,
         prefixes=builder.prefixes,
         texts=builder.texts,
-        tier=builder.units if tier is not None else [],
         notes=builder.notes,
     )
