@@ -17,7 +17,8 @@ from tests.conftest import REPO
 from webapp.settings import SETTINGS, SettingsError, load_settings, settings_markdown
 
 DEFAULTS = {"INDEX": Path("index"), "ALLOWED_ORIGINS": (), "FRAME_ANCESTORS": "'self'", "PER_PAGE": 10,
-            "MAX_PER_PAGE": 100, "MAX_QUERY_CHARS": 500, "ADMIN_TOKEN": "", "CORPUS": Path("corpus")}
+            "MAX_PER_PAGE": 100, "MAX_QUERY_CHARS": 500, "ADMIN_TOKEN": "", "CORPUS": Path("corpus"),
+            "TRUSTED_PROXY": "", "URL_PREFIX": ""}
 
 
 def config_file(tmp_path: Path, content: Any) -> str:
@@ -55,6 +56,24 @@ def test_an_origin_without_its_scheme_is_refused_by_name(bad: str) -> None:
     message = str(refused.value)
     assert message.startswith(f"setting VNSEARCH_ALLOWED_ORIGINS={bad!r}: ")
     assert "is not an origin like https://" in message
+
+
+@pytest.mark.parametrize(("name", "text", "value"), [
+    ("TRUSTED_PROXY", "127.0.0.1", "127.0.0.1"), ("TRUSTED_PROXY", " ::1 ", "::1"), ("TRUSTED_PROXY", "*", "*"),
+    ("URL_PREFIX", "/tim-kiem/", "/tim-kiem"), ("URL_PREFIX", "/", ""), ("URL_PREFIX", "/a/b", "/a/b"),
+])
+def test_the_proxy_settings_are_read_in_their_one_form(name: str, text: str, value: str) -> None:
+    assert load_settings(environ={f"VNSEARCH_{name}": text})[name] == value
+
+
+@pytest.mark.parametrize(("name", "bad", "expected"), [
+    ("TRUSTED_PROXY", "proxy.example.org", "IP address"), ("TRUSTED_PROXY", "10.0.0.0/8", "IP address"),
+    ("URL_PREFIX", "tim-kiem", "a path like /tim-kiem"), ("URL_PREFIX", "/tìm?x=1", "a path like /tim-kiem"),
+    ("URL_PREFIX", "https://example.org/tim-kiem", "a path like /tim-kiem"),
+])
+def test_a_proxy_setting_that_waitress_would_misread_is_refused_by_name(name: str, bad: str, expected: str) -> None:
+    with pytest.raises(SettingsError, match=f"VNSEARCH_{name}=.*{expected}"):
+        load_settings(environ={f"VNSEARCH_{name}": bad})
 
 
 def test_the_default_page_size_may_not_exceed_the_largest() -> None:

@@ -316,5 +316,5 @@ def article_url(article_id: str) -> str:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    xml = render_template("opensearch.xml", base=request.host_url.rstrip("/"))
+    xml = render_template("opensearch.xml", base=request.url_root.rstrip("/"))  # with the prefix the app is served under
     return Response(xml, mimetype="application/opensearchdescription+xml")

@@ -5,6 +5,7 @@ VNSEARCH_CONFIG (JSON with the same keys), then VNSEARCH_* environment variables
 """
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -38,6 +39,23 @@ def _origins(text: str) -> tuple[str, ...]:
     return origins
 
 
+def _proxy(text: str) -> str:
+    text = text.strip()
+    if text not in ("", "*"):
+        try:
+            ipaddress.ip_address(text)
+        except ValueError:
+            raise ValueError("must be the proxy's IP address (e.g. 127.0.0.1), * or empty") from None
+    return text
+
+
+def _url_prefix(text: str) -> str:
+    prefix = text.strip().rstrip("/")
+    if prefix and (not prefix.startswith("/") or any(c in prefix for c in "?#% \\")):
+        raise ValueError("must be a path like /tim-kiem, or empty")
+    return prefix
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -57,6 +75,10 @@ SETTINGS = (
     Setting("MAX_QUERY_CHARS", "500", _int_range(10, 10000), "Longest query accepted (characters)."),
     Setting("ADMIN_TOKEN", "", str, "Bearer token for endpoints that change the index (POST /api/admin/reindex). Empty: those endpoints are disabled."),
     Setting("CORPUS", "corpus", Path, "Archive folder re-indexed by POST /api/admin/reindex."),
+    Setting("TRUSTED_PROXY", "", _proxy,
+            "IP address of a reverse proxy (or * for any) whose X-Forwarded-For, -Host, -Proto and -Port headers `vnsearch serve` believes, so links and /opensearch.xml name the public address. Empty: those headers are dropped."),
+    Setting("URL_PREFIX", "", _url_prefix,
+            "Path the reverse proxy serves the app under, e.g. /tim-kiem (`vnsearch serve`); every link and API call carries it. Empty: the site root."),
 )
 
 

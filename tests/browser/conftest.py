@@ -152,15 +152,16 @@ class SearchServer:
     process: subprocess.Popen[bytes]
 
 
-def start_search_server(index_dir: Path, allowed_origin: str, log_path: Path) -> Iterator[SearchServer]:
-    """`vnsearch serve` in a subprocess until the generator is closed; its output goes to log_path."""
+def start_search_server(index_dir: Path, allowed_origin: str, log_path: Path, prefix: str = "") -> Iterator[SearchServer]:
+    """`vnsearch serve` in a subprocess until the generator is closed; its output goes to log_path.
+    With a prefix the app is served under that path (VNSEARCH_URL_PREFIX), as behind a proxy."""
     port = free_port()
-    env = {**os.environ, "VNSEARCH_ALLOWED_ORIGINS": allowed_origin}
+    env = {**os.environ, "VNSEARCH_ALLOWED_ORIGINS": allowed_origin, "VNSEARCH_URL_PREFIX": prefix}
     with open(log_path, "wb") as log:
         process = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(index_dir),
                                     "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            url = f"http://127.0.0.1:{port}"
+            url = f"http://127.0.0.1:{port}{prefix}"
             wait_healthy(url, process, log_path)
             yield SearchServer(url, process)
         finally:
@@ -206,6 +207,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, allowed_host: HostPages) ->
     index_dir = tmp_path_factory.mktemp("browser-index")
     assert index_paths(index_dir, [CORPUS]).indexed == 5
     yield from start_search_server(index_dir, allowed_host.origin, index_dir.parent / "serve.log")
+
+
+@pytest.fixture(scope="session")
+def prefixed_server(tmp_path_factory: pytest.TempPathFactory, allowed_host: HostPages) -> Iterator[SearchServer]:
+    """The real server over corpus/, served under /tim-kiem as a reverse proxy would place it."""
+    index_dir = tmp_path_factory.mktemp("prefixed-index")
+    assert index_paths(index_dir, [CORPUS]).indexed == 5
+    yield from start_search_server(index_dir, allowed_host.origin, index_dir.parent / "serve-prefixed.log", "/tim-kiem")
 
 
 @pytest.fixture(scope="session")

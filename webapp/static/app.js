@@ -41,8 +41,9 @@
   // same search, debounced; each is a link that adds the filter, as the listed ones do.
   var moreTimer = null, moreController = null;
   function moreValues(box, scope, needle, shown) {
-    var name = box.getAttribute("data-facet-name"), list = scope.querySelector(".more-values");
-    if (!name || !list) return;
+    var name = box.getAttribute("data-facet-name"), url = box.getAttribute("data-values-url");
+    var list = scope.querySelector(".more-values");
+    if (!name || !url || !list) return;
     clearTimeout(moreTimer);
     if (moreController) moreController.abort();
     list.hidden = true;
@@ -55,7 +56,7 @@
       api.set("contains", box.value.trim());
       api.set("limit", "10");
       moreController = window.AbortController ? new AbortController() : null;
-      fetch("/api/facets/" + name + "?" + api.toString(), moreController ? { signal: moreController.signal } : {})
+      fetch(url + "?" + api.toString(), moreController ? { signal: moreController.signal } : {})
         .then(function (r) { return r.ok ? r.json() : { values: [] }; })
         .then(function (data) {
           var listed = {};

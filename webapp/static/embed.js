@@ -6,7 +6,8 @@
 (function () {
   "use strict";
   var script = document.currentScript;
-  var defaultApi = script ? new URL(script.src, location.href).origin : location.origin;
+  // the folder the script came from: the app's root, with the path prefix it is served under
+  var defaultApi = script ? new URL(".", new URL(script.src, location.href)).href.replace(/\/$/, "") : location.origin;
   var PER_PAGE = 5, DEBOUNCE_MS = 300;
 
   var css = ":host{all:initial;display:block;font:15px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b1f24}" +
