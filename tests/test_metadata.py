@@ -322,6 +322,14 @@ def test_given_officials_override_text() -> None:
     assert [(o.name, o.country) for o in result.officials] == [("Sergei Lavrov", "RU"), ("Tô Lâm", "VN")]
 
 
+@pytest.mark.parametrize("un", ["Liên hợp quốc", "Liên Hiệp Quốc", "Liên hiệp quốc"])  # the south's press writes Hiệp
+def test_the_un_under_each_of_its_vietnamese_names_heads_its_secretary_general(un: str) -> None:
+    """Unknown, "Liên Hiệp Quốc" read as the first words of a name: "Liên Hiệp Quốc Antonio Guterres"."""
+    result = extract(article(f"Tổng thư ký {un} Antonio Guterres kêu gọi kiềm chế tại Mátxcơva."))
+    assert [(o.name, o.country) for o in result.officials] == [("Antonio Guterres", "UN")]
+    assert [c.code for c in result.countries] == ["RU"]  # Mátxcơva (Moscow, accented as some papers do)
+
+
 # --- public surface and robustness -----------------------------------------------------
 
 def test_name_variants_come_from_the_alias_data() -> None:
