@@ -44,12 +44,18 @@ def folder(tmp_path: Path) -> tuple[Path, Path]:
     return docs, index_dir
 
 
-def test_changing_only_a_files_date_reindexes_it(folder: tuple[Path, Path]) -> None:
+def rewrite_flood(folder: tuple[Path, Path], date: str, source: str) -> Path:
+    """flood.txt rewritten with only its front matter changed, then the folder re-indexed: the
+    one file is updated, the other unchanged. The index folder."""
     docs, index_dir = folder
-    write_article(docs, "flood.txt", front_matter("2022-01-06", "Tuổi Trẻ", FLOOD))
+    write_article(docs, "flood.txt", front_matter(date, source, FLOOD))
     report = reindexed(docs, index_dir)
     assert (report.indexed, report.updated, report.unchanged) == (0, 1, 1)
-    with Engine(index_dir) as engine:
+    return index_dir
+
+
+def test_changing_only_a_files_date_reindexes_it(folder: tuple[Path, Path]) -> None:
+    with Engine(rewrite_flood(folder, "2022-01-06", "Tuổi Trẻ")) as engine:
         article = engine.article("flood")
         assert article is not None and article.date == "2022-01-06"
         assert ids(engine, date_from="2022-01-06", date_to="2022-01-06") == ["flood"]
@@ -57,11 +63,7 @@ def test_changing_only_a_files_date_reindexes_it(folder: tuple[Path, Path]) -> N
 
 
 def test_changing_only_a_files_source_reindexes_it(folder: tuple[Path, Path]) -> None:
-    docs, index_dir = folder
-    write_article(docs, "flood.txt", front_matter("2022-01-05", "Thanh Niên", FLOOD))
-    report = reindexed(docs, index_dir)
-    assert (report.indexed, report.updated, report.unchanged) == (0, 1, 1)
-    with Engine(index_dir) as engine:
+    with Engine(rewrite_flood(folder, "2022-01-05", "Thanh Niên")) as engine:
         article = engine.article("flood")
         assert article is not None and article.source == "Thanh Niên"
         assert ids(engine, sources=("Thanh Niên",)) == ["flood"]
