@@ -29,6 +29,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”’»)\]]*\s+|\n\s*")
 # a common abbreviation ("TP. Hồ Chí Minh", "Tp.", "PGS.", "Mr."); "EU." and "TP.HCM." do end one.
 _ABBREVIATION = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]|" + "|".join(sorted(ABBREVIATIONS)) + r")\.$", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+CANDIDATES = 3  # passages looked at per passage shown, so that repeats can be passed over
+REPEATED = 0.6  # a passage sharing this share of its syllable pairs with a shown one repeats it
 CONTEXT = 48  # characters either side of a one-syllable name that its reading depends on
 
 
@@ -190,12 +192,34 @@ def snippet(
         tokens = marked_tokens(text, singles, prefixes, names)
     if tokens:
         fragmenter = PinpointFragmenter(maxchars=maxchars, surround=SURROUND, autotrim=False, charlimit=None)
-        best = top_fragments(list(fragmenter.fragment_matches(text, tokens)), top, BasicFragmentScorer(), SCORE, minscore=1)
+        fragments = list(fragmenter.fragment_matches(text, tokens))
+        candidates = top_fragments(fragments, top, BasicFragmentScorer(), SCORE, minscore=1)  # best first
+        best = _distinct([_within_sentences(f) for f in candidates], top)
+        if len(best) < len(candidates):  # a repeat: look further down (rare, so not done for every hit)
+            candidates = top_fragments(fragments, top * CANDIDATES, BasicFragmentScorer(), SCORE, minscore=1)
+            best = _distinct([_within_sentences(f) for f in candidates], top)
         if best:
             # in reading order: the formatter's ellipses say what lies before the first passage
-            best = sorted((_within_sentences(f) for f in best), key=lambda f: f.startchar)
-            return MarkFormatter()(text, best)
+            return MarkFormatter()(text, sorted(best, key=lambda f: f.startchar))
     return escape(_lead(text, maxchars), quote=False)
+
+
+def _distinct(fragments: list[Any], top: int) -> list[Any]:
+    """The first `top` passages (best first) that do not repeat one already taken. News text
+    repeats itself (a lead sentence restated in the body, a caption quoting it): two passages
+    sharing most of their syllable pairs would show the reader the same words twice."""
+    chosen: list[Any] = []
+    shingles: list[set[tuple[str, str]]] = []
+    for fragment in fragments:
+        syllables = SYLLABLE.findall(folded_view(fragment.text[fragment.startchar:fragment.endchar]))
+        pairs = set(zip(syllables, syllables[1:]))
+        if any(len(pairs & seen) >= REPEATED * min(len(pairs), len(seen)) for seen in shingles):
+            continue
+        chosen.append(fragment)
+        shingles.append(pairs)
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def _within_sentences(fragment: Any) -> Any:

@@ -663,6 +663,19 @@ def test_new_generation_is_picked_up_without_reopening(tmp_path: Path) -> None:
     engine.close()
 
 
+def test_a_snippet_does_not_show_a_repeated_sentence_twice(engine: Engine) -> None:
+    """Real text (corpus/003): the lead sentence is restated in the body. Both passages held
+    "bí mật"; the snippet showed the same words twice."""
+    hits = engine.search(SearchRequest(query="đàm phán bí mật")).hits
+    html = next(h.snippet for h in hits if h.id == "003_7320291589475a09")
+    assert html.count("đã có hàng loạt cuộc tiếp xúc") == 1, html
+    assert "<mark>đàm phán</mark>" in html and "<mark>bí mật</mark>" in html
+    # passages that only share a word are both shown
+    text = ("Thủ tướng phát biểu tại hội nghị về kinh tế. " + "Ông Ba nói rằng trời mưa. " * 12
+            + "Sau đó Thủ tướng tiếp đoàn doanh nghiệp Nhật Bản.")
+    assert snippet(text, {("thủ", "tướng")}).count("<mark>Thủ tướng</mark>") == 2
+
+
 def test_scattered_matches_still_get_marked_snippets(engine: Engine) -> None:
     for hit in engine.search(SearchRequest(query="thu tuong", per_page=20)).hits:
         assert "<mark>" in hit.snippet, hit.id
