@@ -20,6 +20,8 @@ from schemathesis.specs.openapi.checks import negative_data_rejection
 BUDGET = {
     ("/api/search", GenerationMode.POSITIVE): 450,
     ("/api/search", GenerationMode.NEGATIVE): 200,
+    ("/api/search.csv", GenerationMode.POSITIVE): 60,
+    ("/api/search.csv", GenerationMode.NEGATIVE): 30,
     ("/api/articles/{id}", GenerationMode.POSITIVE): 150,
     ("/api/articles/{id}", GenerationMode.NEGATIVE): 60,
     ("/api/suggest", GenerationMode.POSITIVE): 150,
@@ -41,7 +43,7 @@ def api_schema(app: Flask) -> Any:
 
 def test_schema_lists_every_public_operation(api_schema: Any) -> None:
     documented = {(op.ok().path, op.ok().method.upper()) for op in api_schema.get_all_operations()}
-    assert documented == {("/api/search", "GET"), ("/api/articles/{id}", "GET"), ("/api/suggest", "GET"),
+    assert documented == {("/api/search", "GET"), ("/api/search.csv", "GET"), ("/api/articles/{id}", "GET"), ("/api/suggest", "GET"),
                           ("/api/facets/{name}", "GET"), ("/api/stats", "GET"), ("/healthz", "GET")}
 
 

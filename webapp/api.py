@@ -10,7 +10,9 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from search.api_json import article_json, hit_json, result_to_json
 from webapp.engine_access import get_engine
 from webapp.errors import error_response
+from webapp.export import results_csv
 from webapp.openapi import openapi_document
+from webapp.pages import article_url
 from webapp.params import BadParameter, search_request
 from webapp.params import _int as int_param
 
@@ -40,6 +42,14 @@ def cors(response: Response) -> Response:
 def search() -> Response:
     result = get_engine().search(search_request(request.args, settings()))
     return jsonify(result_to_json(result))
+
+
+@bp.get("/api/search.csv")
+def search_csv() -> Response:
+    """The same search's hits as CSV (the page asked, per_page and page as for /api/search)."""
+    result = get_engine().search(search_request(request.args, settings()))
+    text = results_csv(result, lambda hit: request.host_url.rstrip("/") + article_url(hit.id))
+    return Response(text, mimetype="text/csv", headers={"Content-Disposition": 'attachment; filename="vnsearch.csv"'})
 
 
 @bp.get("/api/articles/<path:article_id>")

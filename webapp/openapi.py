@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from webapp.export import COLUMNS as CSV_COLUMNS
 from webapp.params import MAX_FILTER_VALUES
 
 _STR = {"type": "string"}
@@ -105,6 +106,12 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/api/search": {"get": {"summary": "Search articles", "parameters": SEARCH_PARAMS,
                                     "responses": _responses("SearchResult", 400, 503)}},
+            "/api/search.csv": {"get": {
+                "summary": "The same search's hits as CSV (UTF-8 with a byte-order mark; columns " + ", ".join(CSV_COLUMNS)
+                           + "; a cell that a spreadsheet would read as a formula starts with ')",
+                "parameters": SEARCH_PARAMS,
+                "responses": {**_responses("Error", 400, 503), "200": {"description": "OK", "content": {
+                    "text/csv": {"schema": {"type": "string"}}}}}}},
             "/api/articles/{id}": {"get": {"summary": "One article with related articles",
                                            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string", "minLength": 1, "maxLength": 300}}],
                                            "responses": _responses("Article", 404, 503)}},

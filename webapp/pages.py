@@ -270,7 +270,15 @@ def index() -> str | Response:
         suggestion_url=_url(args, q=result.suggestion) if result.suggestion else None,
         pages=pagination(args, search.page, result.pages) if result.pages > 1 else [],
         clear_filters_url=_url(args, country=None, official=None, source=None, **{"from": None, "to": None}),
+        export_urls=_export_urls(args),
     )
+
+
+def _export_urls(args: MultiDict[str, str]) -> dict[str, str]:
+    """This page's hits as the API gives them: the same search, sort and page."""
+    query = urlencode(list(args.items(multi=True)))
+    return {name: url_for(endpoint) + ("?" + query if query else "")
+            for name, endpoint in (("CSV", "api.search_csv"), ("JSON", "api.search"))}
 
 
 @bp.get("/articles/<path:article_id>")
