@@ -38,7 +38,6 @@ BONUS_WEIGHT = 1.0  # whole words over scattered syllables
 # every word whole, a multi-syllable word's syllables in a row (WHOLE_TIER). Both together:
 # the sum. Within a tier the ranking is the query's own scores (rescore.tier_of reads them back).
 EXACT_TIER = 5_000.0
-EXACT_WEIGHT = 5.0  # within the accent tier, its words as typed against the folded ones
 WHOLE_TIER = 10_000.0
 # A prefix that more words start with ("t*": 31,686 on 35,439 articles) is narrowed to its
 # commonest words (as Elasticsearch's max_expansions): all of them took Whoosh's matchers
@@ -514,9 +513,7 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     if words_only and not many and len(builder.exact) == len(positives) and has_diacritics(typed):
         # Articles holding every word with the accents as typed come first, as a tier:
         # folding finds the rest (dương for đường) but never outranks them.
-        # Inside it, the accents as typed still weigh EXACT_WEIGHT times more than folding.
-        exact = wq.And(builder.exact)
-        tier = wq.Or([wq.ConstantScoreQuery(exact, score=EXACT_TIER), wq.And(builder.exact, boost=EXACT_WEIGHT)])
+        tier = wq.ConstantScoreQuery(wq.And(builder.exact), score=EXACT_TIER)
 
     whole = None
     if words_only and not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
