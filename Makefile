@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Re-index only when the corpus or the code's pipeline changed (the indexer itself also skips
+# Re-index only when the corpus, the code's pipeline or the data files changed (the indexer itself also skips
 # unchanged articles, so this is cheap either way). The folders are prerequisites too: deleting
 # a file changes its folder, and --prune then removes its articles, so index/ mirrors corpus/.
-$(INDEX_STAMP): $(STAMP) $(shell find corpus 2>/dev/null) search/schema.py
+$(INDEX_STAMP): $(STAMP) $(shell find corpus 2>/dev/null) search/schema.py $(wildcard search/data/*)
 	$(BIN)/vnsearch index --index index --prune corpus || [ $$? -eq 3 ]  # 3: some files skipped (listed), the rest indexed
 	touch $@
 

@@ -179,7 +179,7 @@ def cmd_index(args: argparse.Namespace) -> int:
               f"{report.kept_because}", file=sys.stderr)
     if report.unmarked:
         print(f"note: {report.unmarked} articles were indexed by older code or with other alias data; their name "
-              "searches are slower until 'vnsearch index --rebuild'", file=sys.stderr)
+              "searches are slower until they are indexed again ('vnsearch index --rebuild' if the paths given were not all of them)", file=sys.stderr)
     return EXIT_SKIPPED if report.skipped or report.kept else 0
 
 
@@ -260,6 +260,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
         return 0
     print(f"articles: {stats['articles']}")
+    if stats["outdated_articles"]:
+        print(f"outdated: {stats['outdated_articles']} (indexed by older code or with other alias data; "
+              "'vnsearch index' brings them up to date)")
     for name, counts in stats["facets"].items():
         top = ", ".join(f"{v} ({c})" for v, c in list(counts.items())[:10])
         print(f"{name}: {top or '-'}")

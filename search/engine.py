@@ -25,6 +25,7 @@ from search import evaluate
 from search import facets as facet_mod
 from search import rescore
 from search.analysis import fold, folded_view, has_diacritics, normalize_query
+from search.analysis.names import names_version
 from search.analysis.normalize import SYLLABLE
 from search.analysis.segmenter import warm_up
 from search.docarrays import DocArrays
@@ -45,7 +46,7 @@ from search.query import suggest
 from search.query.builder import BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import StatisticsReader, Vocabulary
-from search.schema import indexed_body
+from search.schema import NAMES_FIELD_OF, indexed_body
 
 log = logging.getLogger(__name__)
 
@@ -499,6 +500,14 @@ class Engine:
         with self._lock:
             return self.searcher().doc_count()
 
+    def outdated_articles(self) -> int:
+        """Live articles without the current name marks (indexed by older code or with other alias
+        data): their name searches read positions, right but several times slower, until the
+        next `vnsearch index` marks them. A server says so at start."""
+        arrays = self.arrays()
+        marked = arrays.postings(NAMES_FIELD_OF["body_syl"], names_version()).docs
+        return int(arrays.alive.sum() - arrays.alive[marked].sum())
+
     def stats(self) -> dict[str, Any]:
         """Article count and facet value counts of the whole index, computed once per generation."""
         with self._lock:
@@ -506,7 +515,8 @@ class Engine:
             if self._stats is None or self._stats[0] != self._generation:
                 result = self.search(SearchRequest(per_page=1))
                 facets = {name: {v.value: v.count for v in values} for name, values in result.facets.items()}
-                self._stats = (self._generation, {"articles": self.doc_count(), "facets": facets})
+                self._stats = (self._generation, {"articles": self.doc_count(), "outdated_articles": self.outdated_articles(),
+                                                  "facets": facets})
             return self._stats[1]
 
 

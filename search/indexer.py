@@ -27,7 +27,7 @@ from search.analysis.names import names_version
 from search.docarrays import DocArrays, HotPostings
 from search.index_store import add_missing_fields, create_index, open_index, open_or_create, rebuilding, summed_lexicon
 from search.ingest.readers import RawArticle, Skipped, is_jsonl, is_within, read_paths, real_location
-from search.metadata import extract, facet_name
+from search.metadata import data_digest, extract, facet_name
 from search.models import Article
 from search.query.vocabulary import VOCABULARY_FIELD, Vocabulary
 from search.schema import NAMES_FIELD_OF, PIPELINE_VERSION, UNDATED, indexed_body
@@ -65,7 +65,7 @@ class IndexReport:
 
 def checksum(raw: RawArticle) -> str:
     payload = json.dumps(
-        [PIPELINE_VERSION, raw.id, raw.title, raw.body, raw.date, raw.source, raw.url, raw.summary,
+        [PIPELINE_VERSION, data_digest(), raw.id, raw.title, raw.body, raw.date, raw.source, raw.url, raw.summary,
          raw.countries, raw.officials],
         ensure_ascii=False,
     )

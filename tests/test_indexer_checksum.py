@@ -121,3 +121,63 @@ def test_changing_one_field_of_a_json_lines_row_reindexes_it(tmp_path: Path, key
     assert (report.indexed, report.updated, report.unchanged) == (0, 1, 1)
     with Engine(index_dir) as engine:
         check(engine)
+
+
+def test_edited_alias_data_reindexes_the_articles_it_reads(tmp_path: Path) -> None:
+    """An operator adds a name to search/data/orgs.tsv: the next plain `vnsearch index` reads
+    every article again with it (the data files' digest is in each checksum), so the facet and
+    the name marks follow without a --rebuild. The real CLI, run on a copy of the package whose
+    data file was edited, over an index the unedited package built."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    docs = tmp_path / "docs"
+    write_article(docs, "un.txt", "Tổng thư ký LHQ phát biểu\nTổng thư ký Liên Hiệp Quốc Antonio Guterres kêu gọi ngừng bắn.")
+    write_article(docs, "gold.txt", MARKET)
+    index_dir = tmp_path / "ix"
+    assert reindexed(docs, index_dir).indexed == 2
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "search", site / "search", ignore=shutil.ignore_patterns("__pycache__"))
+    orgs = site / "search" / "data" / "orgs.tsv"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("|Liên Hiệp Quốc|Liên hiệp quốc", ""), encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "search.cli", "index", "--index", str(index_dir), str(docs)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(site)})
+    assert run.returncode == 0, run.stderr
+    assert "0 indexed, 2 updated, 0 unchanged" in run.stdout
+    with Engine(index_dir) as engine:  # read by this (unedited) code: the edited data's facets are stored
+        article = engine.article("un")
+        assert article is not None and [(o.name, o.country) for o in article.officials] != [("Antonio Guterres", "UN")]
+        assert engine.outdated_articles() == 2 and engine.stats()["outdated_articles"] == 2
+    assert "were indexed by older code or with other alias data" in first_lines_of_serve(index_dir)[1]
+    assert reindexed(docs, index_dir).updated == 2  # and back with the real data, again in full
+    with Engine(index_dir) as engine:
+        article = engine.article("un")
+        assert article is not None and [(o.name, o.country) for o in article.officials] == [("Antonio Guterres", "UN")]
+        assert engine.outdated_articles() == 0
+
+
+def first_lines_of_serve(index_dir: Path) -> list[str]:
+    """`vnsearch serve`'s first two lines on stderr (the address, then any warning)."""
+    import socket
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "search.cli", "serve", "--index", str(index_dir), "--port", str(port)],
+                              stderr=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        assert server.stderr is not None
+        return [server.stderr.readline() for _ in range(2)]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stderr.close()  # type: ignore[union-attr]

@@ -54,7 +54,10 @@ SCHEMAS: dict[str, Any] = {
     "Suggestions": _obj({"query": _STR, "suggestions": _array(_obj({"text": _STR, "kind": {"type": "string", "enum": ["term", "country", "official", "title"]}}))}),
     "FacetValues": _obj({"facet": {"type": "string", "enum": ["country", "official", "source"]}, "contains": _STR,
                          "values": _array(_ref("FacetValue"))}),
-    "Stats": _obj({"articles": {"type": "integer"}, "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
+    "Stats": _obj({"articles": {"type": "integer"},
+                   "outdated_articles": {"type": "integer", "description": "Articles indexed by older code or with other alias "
+                                         "data: their name searches are slower until the next `vnsearch index`"},
+                   "facets": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": {"type": "integer"}}}}),
     "Health": _obj({"status": _STR, "articles": {"type": "integer"}}),
 }
 

@@ -9,7 +9,7 @@ from typing import Any
 from waitress.server import create_server
 
 from webapp.app import create_app
-from webapp.engine_access import warm
+from webapp.engine_access import get_engine, warm
 
 
 def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
@@ -22,7 +22,20 @@ def serve(index_dir: Path | None, host: str, port: int, threads: int) -> None:
     print(f"vnsearch: serving {settings['INDEX']} on http://{host}:{port}{settings['URL_PREFIX']}/", file=sys.stderr, flush=True)
     if problem:  # served all the same: pages say the index is not ready, and it may be built meanwhile
         print(f"vnsearch: warning: {problem}; pages answer 503 until it is built", file=sys.stderr, flush=True)
+    else:
+        _warn_if_outdated(app)
     server.run()
+
+
+def _warn_if_outdated(app: Any) -> None:
+    """An index built by older code (an upgrade without `vnsearch index`) is served as it is,
+    but its name searches read positions article by article: the operator should know why."""
+    with app.app_context():
+        stats = get_engine().stats()
+    if stats["outdated_articles"]:
+        print(f"vnsearch: warning: {stats['outdated_articles']} of {stats['articles']} articles were indexed by older "
+              "code or with other alias data; searches by name are slower until 'vnsearch index' is run again",
+              file=sys.stderr, flush=True)
 
 
 # Behind a reverse proxy the request's own host and scheme are the proxy's side of it

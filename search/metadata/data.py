@@ -1,6 +1,7 @@
 """Loading the user-extendable data files in search/data/ (read once, cached)."""
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,17 @@ class OfficialEntry:
     names: tuple[str, ...]  # full form first
     country: str | None
     role: str | None
+
+
+@lru_cache(maxsize=1)
+def data_digest() -> str:
+    """A digest of every data file. Extraction and the name marks depend on them as on the code,
+    so an article indexed with other data is indexed again (indexer.checksum): an edited alias
+    list takes effect at the next `vnsearch index`, with no PIPELINE_VERSION to remember."""
+    digest = hashlib.sha1()
+    for path in sorted(p for p in DATA_DIR.iterdir() if p.is_file()):
+        digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _lines(name: str) -> list[str]:
