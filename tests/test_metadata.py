@@ -129,6 +129,23 @@ def test_source_from_credits_not_from_agencies_drawn_on(body: str, expected: str
     assert extract(article(body)).source == expected
 
 
+def test_a_closing_source_credit_gives_the_articles_link() -> None:
+    """Scraped pages keep the original's address in their credit line; a given link wins."""
+    title, body = archive_file("001")
+    assert extract(article(body, title)).url == ("https://nhandan.vn/tin-tuc-the-gioi/"
+                                                 "nga-my-nhat-tri-tiep-tuc-doi-thoai-ve-tinh-hinh-ukraine-683301/")
+    assert extract(article("Tin.\nNguồn tin: Báo Nhân Dân (https://nhandan.vn/a-1.html).")).url == "https://nhandan.vn/a-1.html"
+    assert extract(article("Tin.\nNguồn: VTV", url="https://vtv.vn/b.htm")).url == "https://vtv.vn/b.htm"
+    assert extract(article(body, title, url="https://example.org/x")).url == "https://example.org/x"
+    for odd in ("Xem thêm tại https://vnexpress.net/abc.html",  # a link, not a credit
+                "Nguồn VTV: javascript:alert(1)",  # only http(s)
+                "Nguồn Nhân Dân: https://nhandan.vn/x\n" + "Một đoạn nữa.\n" * 6):  # a credit far from the end
+        assert extract(article("Tin.\n" + odd)).url is None, odd
+    for prefix in ("000", "002", "003", "004"):
+        title, body = archive_file(prefix)
+        assert extract(article(body, title)).url is None, prefix
+
+
 def test_given_source_is_normalised() -> None:
     assert extract(article("Nội dung bài.", source="vtc.vn")).source == "VTC News"
     assert extract(article("Nội dung bài.", source="Dân Trí")).source == "Dân trí"

@@ -74,6 +74,9 @@ def test_article_page_highlights_and_links(client: FlaskClient) -> None:
     assert "<mark>Lavrov</mark>" in html
     assert "Bài liên quan" in html
     assert "country=RU" in html
+    # the scraped page's closing credit ("Nguồn Nhân Dân: https://...") is its link to the original
+    assert ('<dt>Bản gốc</dt><dd class="url"><a href="https://nhandan.vn/tin-tuc-the-gioi/nga-my-nhat-tri-tiep-tuc-doi-'
+            'thoai-ve-tinh-hinh-ukraine-683301/" rel="noopener noreferrer nofollow">') in html
     page(client, "/articles/does-not-exist", status=404)
 
 

@@ -9,7 +9,7 @@ from .data import capitals, country_aliases, curated_officials, organisations
 from .dates import extract_date, parse_metadata_date
 from .furniture import clean_body
 from .officials import find_officials
-from .sources import extract_source, normalise_source
+from .sources import extract_source, extract_source_url, normalise_source
 from .text import clean_input, repair_for_extraction
 
 
@@ -38,7 +38,7 @@ def extract(raw: RawArticle) -> Article:
         summary=clean_input(raw.summary) or None,
         date=_date(raw.date, body),
         source=_source(raw.source, body),
-        url=raw.url,
+        url=raw.url or extract_source_url(body),
         countries=countries_from_metadata(raw.countries) if raw.countries else found_countries,
         officials=_given_officials(raw.officials, officials) if raw.officials else officials,
         origin=raw.origin,

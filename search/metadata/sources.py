@@ -15,6 +15,8 @@ from .data import outlets
 from .text import fold
 
 _SOURCE_LINE = re.compile(r"^\s*Nguồn\s*(?:tin|bài)?\s*:?\s*([^:\n]{2,60}?)\s*(?::\s*)?(?:https?://\S+)?\s*$", re.IGNORECASE | re.MULTILINE)
+# "Nguồn Nhân Dân: https://...", "Nguồn: https://...", "Nguồn tin: Báo Nhân Dân (https://...)."
+_SOURCE_URL = re.compile(r"^\s*Nguồn\b[^\n]{0,80}?(https?://[^\s<>\"“”]+?)[)\].,;»’]*\s*$", re.IGNORECASE)
 _URL_HOST = re.compile(r"https?://(?:www\.)?([a-z0-9.-]+\.[a-z]{2,})", re.IGNORECASE)
 _TASS_DATELINE = re.compile(r"^[^\n]{0,80}?\d[^\n]{0,20}?[./]\s*/\s*([A-Za-zĐđ .]{2,30}?)\s*/", re.MULTILINE)
 _OPENING = re.compile(r"^\s*(?:\(([^()\n]{2,30})\)|([A-ZĐ][\w.&]{1,14}))\s*[-–—]\s+")
@@ -59,6 +61,17 @@ def extract_source(body: str) -> str | None:
         found = finder(lines)
         if found:
             return found
+    return None
+
+
+def extract_source_url(body: str) -> str | None:
+    """The original's address, as a closing "Nguồn Nhân Dân: https://nhandan.vn/..." credit
+    gives it (scraped pages keep the line; an export gives the address as a field instead)."""
+    lines = [line.strip() for line in body.split("\n")[-8:] if line.strip()]
+    for line in reversed(lines[-4:]):
+        found = _SOURCE_URL.match(line)
+        if found:
+            return found.group(1)
     return None
 
 
