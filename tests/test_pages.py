@@ -56,7 +56,7 @@ def test_facet_links_toggle_one_value_and_keep_the_rest(client: FlaskClient) -> 
 
 def test_unaccented_query_offers_did_you_mean(client: FlaskClient) -> None:
     html = page(client, "/?q=thu+tuong")
-    assert "Có phải bạn muốn tìm" in html and "thủ tướng" in html
+    assert "Có phải bạn muốn tìm" in html and "Thủ tướng" in html
 
 
 def test_empty_results_page_helps(client: FlaskClient) -> None:

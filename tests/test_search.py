@@ -469,7 +469,8 @@ def test_a_bare_syllable_in_accented_text_is_not_marked_for_an_accented_word() -
 
 
 def test_did_you_mean_restores_diacritics(engine: Engine) -> None:
-    assert engine.search(SearchRequest(query="thu tuong")).suggestion == "thủ tướng"
+    # capitalised: the samples write "Thủ tướng" so wherever they write the two together (before a name)
+    assert engine.search(SearchRequest(query="thu tuong")).suggestion == "Thủ tướng"
     assert engine.search(SearchRequest(query="dam phan bi mat")).suggestion == "đàm phán bí mật"
     assert engine.search(SearchRequest(query="đàm phán")).suggestion is None
 
@@ -510,6 +511,36 @@ def test_did_you_mean_writes_capitals_as_the_hits_do(tmp_path_factory: pytest.Te
         assert casing.search(SearchRequest(query="ha noi")).suggestion == "Hà Nội"
         found = casing.search(SearchRequest(query="Hà Nội"))
         assert {h.id for h in found.hits} == {"hn1", "hn2"}
+
+
+def test_did_you_mean_cases_a_syllable_as_the_hits_write_it_beside_its_neighbour(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Most of the hits' "chí" are the lowercase "tạp chí" of a magazine; beside "Hồ" and "Minh"
+    they write "Chí" (the name), and the suggestion follows the name."""
+    with _engine_for(tmp_path_factory, "neighbours", {
+        "hcm1.txt": "Tạp chí du lịch\nTạp chí này viết về TP Hồ Chí Minh. Một tạp chí khác, tạp chí ảnh, và tạp chí thời trang cũng có bài.",
+        "hcm2.txt": "Báo chí\nCác tạp chí và báo chí ở thành phố Hồ Chí Minh đưa tin; ý chí của người dân và tạp chí tuổi trẻ.",
+    }) as names:
+        assert names.search(SearchRequest(query="ho chi minh")).suggestion == "Hồ Chí Minh"
+        assert names.search(SearchRequest(query="tap chi")).suggestion == "tạp chí"
+
+
+def test_did_you_mean_leaves_addresses_and_abbreviations_as_typed(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A web address is a name, not words to restore ("vnexpress.net" is not "vnexpress nét"),
+    and it is asked as written, its syllables in a row; a syllable typed in capitals among
+    lowercase words is an abbreviation ("RU" is not "rủ")."""
+    with _engine_for(tmp_path_factory, "addresses", {
+        "web.txt": "Tin trên mạng\nTheo trang vnexpress.net, thủ tướng đã đến thăm. Nét mặt ông vui.",
+        "nets.txt": "Nét đẹp\nNét đẹp của vùng quê; ông rủ bạn đi xem lưới (net) đánh cá ở vnexpress bãi biển.",
+        "ru.txt": "Rủ nhau\nHọ rủ nhau đi chơi. Rủ thêm bạn, rủ cả hàng xóm; mã nước Nga là RU.",
+    }) as web:
+        result = web.search(SearchRequest(query="vnexpress.net"))
+        assert [h.id for h in result.hits] == ["web"] and result.suggestion is None
+        assert web.search(SearchRequest(query="tin vnexpress.net thu tuong")).suggestion == "tin vnexpress.net thủ tướng"
+        address = web.search(SearchRequest(query="https://vnexpress.net/thu-tuong"))
+        assert address.suggestion is None and address.ignored == []  # "https:" is no unknown field
+        assert [h.id for h in web.search(SearchRequest(query="title:tin https://vnexpress.net")).hits] == ["web"]
+        assert web.search(SearchRequest(query="ma RU")).suggestion == "mã RU"
+        assert web.search(SearchRequest(query="ru nhau")).suggestion == "rủ nhau"  # typed lowercase: a word
 
 
 def test_did_you_mean_restores_a_misspelt_unaccented_word_as_one_word(tmp_path_factory: pytest.TempPathFactory) -> None:

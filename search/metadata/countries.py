@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ..analysis.normalize import normalize_token_tones
 from ..models import Country
-from .data import babel_countries, capitals, country_labels, country_aliases, lookalikes, organisations, places
+from .data import babel_countries, capitals, country_labels, country_aliases, lookalikes, not_people, organisations, places
 from .text import fold, is_capitalised, is_vietnamese_syllable
 
 # Words split on hyphens here, so "Nga-Ukraine" and "Mỹ-Nga" give two names.
@@ -52,7 +52,9 @@ class Mention:
     code: str
     start: int
     end: int
-    kind: str  # "country", "capital", "org", "place" (a place that is not a state) or "lookalike" (code "")
+    # "country", "capital", "org", "place" (a place that is not a state), "not_person" (a name
+    # that is no person's, not_people.txt) or "lookalike" (code "")
+    kind: str
     text: str
 
 
@@ -89,6 +91,8 @@ def _lexicon() -> _Lexicon:
         entries[_key(phrase)] = _Entry(None, "lookalike")
     for phrase in places():
         entries.setdefault(_key(phrase), _Entry("", "place"))
+    for phrase in not_people():
+        entries.setdefault(_key(phrase), _Entry("", "not_person"))
     for code, names in organisations().items():
         for name in names:
             entries.setdefault(_key(name), _Entry(code, "org"))
@@ -99,7 +103,7 @@ def _lexicon() -> _Lexicon:
         for name in names:
             dash_only = name.startswith("-")
             name = _key(name.lstrip("-"))
-            if entries.get(name, _Entry(None, "")).kind in ("", "capital", "org", "place"):
+            if entries.get(name, _Entry(None, "")).kind in ("", "capital", "org", "place", "not_person"):
                 entries[name] = _Entry(code, "country", dash_only)
     lengths: dict[str, set[int]] = {}
     for phrase in entries:

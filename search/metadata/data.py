@@ -119,6 +119,12 @@ def places() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def not_people() -> tuple[str, ...]:
+    """Names that are never a person's (not_people.txt): media, companies, events, cities."""
+    return tuple(_lines("not_people.txt"))
+
+
+@lru_cache(maxsize=1)
 def surnames() -> frozenset[str]:
     return frozenset(word for line in _lines("surnames.txt") for word in line.split())
 

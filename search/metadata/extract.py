@@ -24,11 +24,12 @@ def extract(raw: RawArticle) -> Article:
     text = f"{title}\n{body}" if title else body
     prepared = repair_for_extraction(text)
     scanned = scan(prepared)
-    mentions = [m for m, accepted in scanned if accepted and m.kind != "place"]
+    mentions = [m for m, accepted in scanned if accepted and m.kind not in ("place", "not_person")]
     # Places and organisations are never part of a person's name, even where they do not
     # count as the state ("Điện Kremlin Dmitry Peskov", "Tỉnh ủy Hồ Bắc").
     not_names = [m for m, accepted in scanned
-                 if m.kind in ("capital", "org", "place", "lookalike") and not (accepted and m.kind != "place")]
+                 if m.kind in ("capital", "org", "place", "lookalike", "not_person")
+                 and not (accepted and m.kind not in ("place", "not_person"))]
     found_countries = tuple(Country(c, n) for c, n in _countries(mentions))
     officials = find_officials(prepared, mentions, not_names)
     return Article(

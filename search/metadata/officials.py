@@ -41,7 +41,8 @@ _BREAK_PHRASES = ("cho biết", "hội đàm", "điện đàm", "tuyên bố", "
                   "đưa tin", "theo đó", "tiết lộ")
 # A name right after these is a place or an object, not the title holder ("Tổng thống Mỹ tại Florida").
 _PREPOSITIONS = {"tại", "ở", "từ", "đến", "tới", "sang", "trên", "dưới", "với", "cho", "về", "của",
-                 "thăm", "gặp", "và", "hoặc", "hay", "bang", "tỉnh", "vùng", "thành", "phố", "hạt"}
+                 "thăm", "gặp", "và", "hoặc", "hay", "bang", "tỉnh", "vùng", "thành", "phố", "hạt",
+                 "kênh", "báo", "tờ", "hãng", "đài"}  # ...or a medium ("trả lời báo Tuổi Trẻ")
 _PLACE_WORDS = {"bang", "tỉnh", "vùng", "phố", "hạt", "quận", "thị"}
 # For titles also used in business and sport: what makes the body a public one.
 _PUBLIC_BODY = ("cơ quan", "tình báo", "quốc hội", "hạ viện", "thượng viện", "ủy ban", "uỷ ban",
@@ -91,6 +92,11 @@ class _NameIndex:
         self.ends = {run.end for run in people}
         # A title's own holder has a full name; one foreign word after it is usually a place.
         self.full_starts = {run.start for run in people if len(run.words) > 1}
+        # One word the text also names in full, or a curated one, holds a title it follows
+        # at once ("Trên mạng xã hội Twitter, Tổng thống Trump cho rằng": Trump's title).
+        surnames_named = {run.words[-1] for run in people if len(run.words) > 1}
+        self.short_starts = {run.start for run in people if len(run.words) == 1
+                             and (run.words[0] in surnames_named or fold(run.name) in _curated_index())}
 
 
 @dataclass
@@ -133,6 +139,8 @@ def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Menti
     tokens = tokenize(text)
     mentions = sorted(mentions, key=lambda m: m.start)
     blocked = _blocked_tokens(tokens, [*mentions, *not_names])
+    # a company or a medium named near a title makes no office public, as a place does
+    places = _blocked_tokens(tokens, [*mentions, *(m for m in not_names if m.kind != "not_person")])
     runs = _name_runs(text, tokens, blocked)
     people: list[_Person] = []
     taken: set[int] = set()
@@ -142,7 +150,7 @@ def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Menti
             continue
         if len(run.words) == 1 and is_vietnamese_syllable(run.words[0]) and not run.honorific and not _curated(run, text):
             continue  # "Thủ tướng, riêng Tập đoàn ...": a curated short form that is a word here
-        found = _titled(text, tokens, run, names, mentions, blocked) or _curated(run, text)
+        found = _titled(text, tokens, run, names, mentions, places) or _curated(run, text)
         if found is None:
             continue
         role, country, entry = found
@@ -179,6 +187,12 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
             if _initial_dot(text, tokens, index, words, blocked):  # "George W. Bush"
                 words[-1] += "."
                 index += 1
+                if text[tokens[index - 1].end:tokens[index].start] == "":  # "George W.Bush", "H.W. Bush"
+                    if _is_initial(tokens[index].text):
+                        words[-1] += tokens[index].text  # "H.W.": one word, as written
+                    else:
+                        words.append(tokens[index].text)
+                    index += 1
                 continue
             if text[tokens[index - 1].end:tokens[index].start] != " ":
                 break
@@ -201,11 +215,15 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
 def _initial_dot(text: str, tokens: list[Token], index: int, words: list[str], blocked: set[int]) -> bool:
     """A middle initial's full stop, with more of the name after it: "George W. Bush",
     "John F. Kennedy" (a name ending in an initial, "ông Trump nói với Putin V.", is not one)."""
-    return (len(words) > 1 and len(words[-1]) == 1 and words[-1].isupper() and tokens[index].text == "."
+    return (len(words) > 1 and all(_is_initial(part) for part in words[-1].split(".")) and tokens[index].text == "."
             and not all(is_vietnamese_syllable(w) for w in words)  # "Nguyễn Văn A. Theo ...": a sentence ends
             and text[tokens[index - 1].end:tokens[index].start] == ""
-            and index + 1 < len(tokens) and text[tokens[index].end:tokens[index + 1].start] == " "
-            and _can_open(tokens[index + 1], index + 1, blocked))
+            and index + 1 < len(tokens) and text[tokens[index].end:tokens[index + 1].start] in (" ", "")
+            and (_can_open(tokens[index + 1], index + 1, blocked) or _is_initial(tokens[index + 1].text)))
+
+
+def _is_initial(word: str) -> bool:
+    return len(word) == 1 and word.isupper()
 
 
 # Words that open a sentence and are never part of a name: after a name, the page lost a full
@@ -269,7 +287,7 @@ def _titled(text: str, tokens: list[Token], run: _Run, names: _NameIndex, mentio
     """(role, country, curated entry) when a title introduces the name, before or after it."""
     after_preposition = run.start > 0 and tokens[run.start - 1].text.lower() in _PREPOSITIONS
     before = None if after_preposition and not run.honorific else _title_before(text, tokens, run, names, places)
-    after = _title_after(tokens, run, names.full_starts, places)
+    after = _title_after(tokens, run, names, places)
     if before is not None:
         title_start, title_end = before
         country = _country_between(tokens, title_start, run.start, mentions)
@@ -391,7 +409,7 @@ def _opens_with_non_public(gap: str) -> bool:
     return False
 
 
-def _title_after(tokens: list[Token], run: _Run, names: set[int], places: set[int]) -> tuple[int, int] | None:
+def _title_after(tokens: list[Token], run: _Run, names: _NameIndex, places: set[int]) -> tuple[int, int] | None:
     """"Sergei Naryshkin - Giám đốc ...", "Vasily Nebenzya, đại diện thường trực ..."."""
     index = run.end
     if index >= len(tokens) or tokens[index].text not in {",", "-", "–", "("}:
@@ -405,7 +423,7 @@ def _title_after(tokens: list[Token], run: _Run, names: set[int], places: set[in
     return None
 
 
-def _title_starting(tokens: list[Token], run: _Run, index: int, names: set[int],
+def _title_starting(tokens: list[Token], run: _Run, index: int, names: _NameIndex,
                     places: set[int]) -> tuple[int, int] | None:
     if index >= len(tokens) or tokens[index].text.lower() not in _title_edges()[0]:
         return None
@@ -422,7 +440,7 @@ def _title_starting(tokens: list[Token], run: _Run, index: int, names: set[int],
         named_place = any(i in places for i in range(end + 1, end + 9))
         if kind == "public" and not _public_gap(following, run, named_place, _clause_after(tokens, end + 1)):
             return None
-        if _names_own_holder(tokens, end + 1, names):
+        if _names_own_holder(tokens, end + 1, names, places):
             return None  # "tiếng Hebrew, Thư ký ... Ali Shamkhani nói": the title is Shamkhani's
         return index, end
     return None
@@ -439,12 +457,14 @@ def _clause_after(tokens: list[Token], index: int) -> str:
     return " ".join(words)
 
 
-def _names_own_holder(tokens: list[Token], index: int, names: set[int]) -> bool:
-    """Whether a person's name follows within the title's clause."""
+def _names_own_holder(tokens: list[Token], index: int, names: _NameIndex, places: set[int]) -> bool:
+    """Whether a person's name follows within the title's clause (a short one at once, or
+    after a country: "Tổng thống Mỹ Trump"; "người phát ngôn của bà Merkel" is Merkel's
+    spokesman, not her title)."""
     for position in range(index, min(len(tokens), index + _MAX_GAP + 2)):
         if tokens[position].text in _CLAUSE_END or tokens[position].text == ",":
             return False
-        if position in names:
+        if position in names.full_starts or (position in names.short_starts and places.issuperset(range(index, position))):
             return True
     return False
 

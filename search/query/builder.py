@@ -80,6 +80,7 @@ class Unit:
     country: str | None = None  # the entity is this country (the `country` facet's ISO code)
     tight: bool = False  # written without spaces ("10.000", "1,5"): its syllables are asked in a row
     written: str = ""  # a tight unit as typed, separators kept (did-you-mean writes it back so)
+    literal: bool = False  # an address or a word typed in capitals: did-you-mean leaves it as typed
 
 
 @dataclass
@@ -97,6 +98,16 @@ class BuiltQuery:
     notes: list[str] = field(default_factory=list)  # how the query was narrowed (a wide prefix)
 
 
+# A web or mail address typed in a query names itself: its syllables are asked in a row, as a
+# number written tight, and did-you-mean never respells it ("vnexpress.net" is not "vnexpress
+# nét"). A bare domain needs a known ending, so "TP.HCM" and "Dr.Thắng" stay words.
+_ADDRESS = re.compile(
+    r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s\"()\[\]{}]+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|biz|edu|gov|int|io|co|news|tv|vn|uk|us|ru|cn|jp|kr|fr|de)\b(?:/[^\s\"()\[\]{}]*)?",
+    re.IGNORECASE)
+
+
 def _lower_syllables(text: str) -> list[str]:
     return [s.lower() for s in text.split()]
 
@@ -109,6 +120,11 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
     words = _segment_words(text, vocab)
     # A one-syllable name is a name only when typed as one: "Anh" is Britain, "anh" a pronoun.
     capitalised = {s.lower() for s in re.findall(r"[^\W\d_]+", text) if s[0].isupper()}
+    # Typed in capitals among lowercase words, a syllable is an abbreviation ("country RU", "tin
+    # AP"): did-you-mean keeps it ("RU" is not "rủ"). A query all in capitals says nothing.
+    capitals = {} if text.isupper() else {s.lower(): s for s in re.findall(r"[^\W\d_]+", text) if len(s) > 1 and s.isupper()}
+    words = [Unit(w.names, literal=True, written=capitals[w.names[0][0]])
+             if len(w.names[0]) == 1 and w.names[0][0] in capitals and not w.literal else w for w in words]
     units: list[Unit] = []
     i = 0
     while i < len(words):
@@ -131,14 +147,23 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
 def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
     if not text.strip():
         return []
-    words: list[tuple[list[str], str]] = []  # (syllables, as typed when written tight, else "")
+    words: list[tuple[list[str], str, bool]] = []  # (syllables, as typed when written tight, else "", literal)
     loose: list[str] = []
+    addresses = [m.span() for m in _ADDRESS.finditer(text)]
+    taken: set[tuple[int, int]] = set()
 
     def flush() -> None:
-        words.extend((w.split("_"), "") for w in vocab.max_match(loose))
+        words.extend((w.split("_"), "", False) for w in vocab.max_match(loose))
         loose.clear()
 
     for seg in segment(text):
+        address = next(((a, b) for a, b in addresses if a <= seg.start < b), None)
+        if address is not None:  # pyvi cuts "vnexpress.net" in two: the address is one word
+            if address not in taken:
+                taken.add(address)
+                flush()
+                words.append((SYLLABLE.findall(text[address[0]:address[1]].lower()), text[address[0]:address[1]], True))
+            continue
         # cut as the syllable fields cut: "10.000" is 10 and 000 there (a number's separators
         # were dropped here, and "1.000 tỷ" asked for the syllable "1000": 5 articles of 5,000)
         sylls = SYLLABLE.findall(seg.text.lower())
@@ -147,11 +172,12 @@ def _segment_words(text: str, vocab: Vocabulary) -> list[Unit]:
         tight = len(sylls) > 1 and not any(c.isspace() for c in seg.text.strip())
         if tight or (len(sylls) > 1 and vocab.knows("_".join(sylls))):
             flush()
-            words.append((sylls, seg.text.strip() if tight else ""))
+            words.append((sylls, seg.text.strip() if tight else "", False))
         else:
             loose += sylls
     flush()
-    return [Unit(((*w,),), tight=bool(written), written=written) for w, written in words if w]
+    return [Unit(((*w,),), tight=bool(written) and len(w) > 1, written=written, literal=literal)
+            for w, written, literal in words if w]
 
 
 def _across(fields: tuple[str, ...], make: Callable[[str], wq.Query], boost: float = 1.0) -> wq.Query:

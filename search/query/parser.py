@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 FIELDS = {"title": "title", "tieude": "title", "body": "body", "noidung": "body"}
 _TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[^\W\d_]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"()\[\]{}]+))'
+    # a field name, but not a web address's scheme ("https://..." is one word)
+    r'(?P<neg>-)?(?:(?P<field>[^\W\d_]+):(?!//))?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"()\[\]{}]+))'
     r'|(?P<quote>")|(?P<bracket>[()\[\]{}])'
 )
 

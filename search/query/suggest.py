@@ -38,7 +38,7 @@ LONGEST_WORD = 30  # characters: nothing longer is a word worth correcting
 MAX_RUN = 4  # syllables in a row looked up in the hits
 RARE = 2  # documents: a syllable this rare may be a typo an article made too ("giaoo")...
 RARER = 50  # ...when one an edit away is this many times commoner
-EVIDENCE = 12  # occurrences of a syllable inside sentences that settle its case
+EVIDENCE = 12  # occurrences of every syllable beside its neighbour that settle the case (the hits are not all read)
 MIN_CASED = 1  # occurrences inside a sentence before the hits' capitals are copied (most of them)
 SENTENCE_OPENERS = ".!?:;\"'“”‘’«»()[]-–—…\n"  # before a syllable that may be capitalised for its place
 MAX_CORRECTIONS = 3  # words looked up in the corrector (20-100 ms each), for a short query only
@@ -79,7 +79,7 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         again = suggestion([respelt], vocab, 0, context, short=short)
         return again if again is not None else _written(_as_typed(_cased(suggested, texts, context()), units), [len(units)], fields)
     if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
-        suggested = _in_context(asked, suggested, context())
+        suggested = _in_context(asked, suggested, context(), fixed={i for i, u in enumerate(units) if u.literal})
     sizes = [len(text_units) for text_units in per_text]
     if _written(suggested, sizes, fields) == _written(asked, sizes, fields):
         return None
@@ -92,7 +92,9 @@ def _as_typed(words: list[Syllables], units: Sequence[Unit]) -> list[Syllables]:
     number asked in a row."""
     out = []
     for word, unit in zip(words, units):
-        if unit.tight and len(SYLLABLE.findall(unit.written)) == len(word):
+        if unit.literal:  # an address, an abbreviation in capitals: as typed
+            word = (unit.written,)
+        elif unit.tight and len(SYLLABLE.findall(unit.written)) == len(word):
             rest = iter(word)
             word = (SYLLABLE.sub(lambda _: next(rest), unit.written),)
         out.append(word)
@@ -103,7 +105,9 @@ def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) ->
     """The suggestion with capitals where the language puts them ("ha noi" -> "Hà Nội", "eu" ->
     "EU"): a syllable the user capitalised, or one the hits write capitalised or in capitals in
     most of the places where they write it inside a sentence (a sentence's first word says
-    nothing). The index is lowercase; the hits' text is not."""
+    nothing), beside the syllable it has beside it in the suggestion wherever the hits write
+    the two together ("ho chi minh" is "Hồ Chí Minh", though most of the hits' "chí" are the
+    "tạp chí" of a magazine). The index is lowercase; the hits' text is not."""
     flat = [s for word in words for s in word]
     written = [s for text in typed for s in SYLLABLE.findall(text)]
     if len(written) == len(flat):  # syllable for syllable: "Moskvaa" corrected is still capitalised
@@ -112,23 +116,34 @@ def _cased(words: list[Syllables], typed: Sequence[str], hits: Sequence[str]) ->
         typed_caps = {fold(s.lower()) for s in written if s[0].isupper()}
         capitalised = {i for i, s in enumerate(flat) if fold(s) in typed_caps}
     wanted = set(flat)
-    shapes: dict[str, Counter[str]] = {}
+    shapes: dict[str, Counter[str]] = {}  # each syllable, wherever the hits write it
+    beside: dict[int, Counter[str]] = {}  # each place in the suggestion, where written beside its neighbour
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i, pair in enumerate(zip(flat, flat[1:])):
+        pairs.setdefault(pair, []).append(i)
     pattern = _written_pattern(frozenset(wanted))
-    settled: set[str] = set()  # syllables seen EVIDENCE times already: enough to go by
     for text in hits:
+        last: tuple[str, str, int, bool] | None = None  # the previous match: syllable, shape, end, opens a sentence
         for match in pattern.finditer(text):
             written = match.group()
             syllable = normalize_token_tones(written.lower())
-            if syllable in wanted and syllable not in settled and not _starts_sentence(text, match.start()):
-                seen = shapes.setdefault(syllable, Counter())
-                seen[_shape(written)] += 1
-                if seen.total() >= EVIDENCE:
-                    settled.add(syllable)
-        if len(settled) == len(wanted):
+            if syllable not in wanted:
+                last = None
+                continue
+            shape, opens = _shape(written), _starts_sentence(text, match.start())
+            if not opens:
+                shapes.setdefault(syllable, Counter())[shape] += 1
+            if last is not None and text[last[2]:match.start()] == " ":
+                for i in pairs.get((last[0], syllable), ()):
+                    if not last[3]:
+                        beside.setdefault(i, Counter())[last[1]] += 1
+                    beside.setdefault(i + 1, Counter())[shape] += 1
+            last = (syllable, shape, match.end(), opens)
+        if all(c.total() >= EVIDENCE for c in beside.values()) and len(beside) == len(flat) > 1:
             break
 
     def cased(i: int, s: str) -> str:
-        seen = shapes.get(s, Counter())
+        seen = beside.get(i) or shapes.get(s, Counter())
         shape, count = seen.most_common(1)[0] if seen else ("lower", 0)
         if sum(seen.values()) < MIN_CASED or count * 2 <= sum(seen.values()):
             shape = "lower"
@@ -174,6 +189,8 @@ def _written(words: list[Syllables], sizes: list[int], fields: Sequence[str | No
 
 def _suggested(unit: Unit, vocab: Vocabulary, unaccented: bool, correct: bool) -> Syllables:
     typed = unit.names[0]
+    if unit.literal:
+        return typed
     if len(unit.names) > 1:  # an entity with aliases: its names are the index's own
         folded = tuple(fold(s) for s in typed)
         accented = (n for n in unit.names[1:] if tuple(fold(s) for s in n) == folded and has_diacritics("".join(n)))
@@ -204,17 +221,19 @@ def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
     syllables = unit.names[0]
     word = unit_word(unit, syllables)
     # a number written tight is no typo, whatever the index holds ("10.000" is not "1.000")
-    if len(unit.names) > 1 or (unit.tight and all(s.isdigit() for s in syllables)) or not 2 < len(word) <= LONGEST_WORD:
+    if unit.literal or len(unit.names) > 1 or (unit.tight and all(s.isdigit() for s in syllables)) or not 2 < len(word) <= LONGEST_WORD:
         return False
     if vocab.knows(word):  # a compound of known syllables ("xóa_nợ") is rare, not a typo
         return rare_too and len(syllables) == 1 and vocab.df(word) <= RARE
     return not all(vocab.knows(s) for s in syllables)
 
 
-def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequence[str]) -> list[Syllables]:
+def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequence[str],
+                fixed: set[int] = frozenset()) -> list[Syllables]:  # type: ignore[assignment]
     """`suggested` with each run of whole words (2 to MAX_RUN syllables, longest first, left to
-    right) that the hits hold in a row written as they most often write it. Context is skipped
-    when a correction changed a word's syllables (the typed runs no longer line up)."""
+    right) that the hits hold in a row written as they most often write it; a run never covers
+    a `fixed` word (kept as typed). Context is skipped when a correction changed a word's
+    syllables (the typed runs no longer line up)."""
     if not hits or any(len(a) != len(s) for a, s in zip(asked, suggested)):
         return suggested
     typed = [s for word in asked for s in word]
@@ -227,7 +246,7 @@ def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequen
     while w < len(asked):
         for end in range(len(asked), w, -1):  # words w .. end-1
             size = starts[end] - starts[w]
-            if not 2 <= size <= MAX_RUN:
+            if not 2 <= size <= MAX_RUN or fixed.intersection(range(w, end)):
                 continue
             holding = set.intersection(*(held.get(k, set()) for k in range(starts[w], starts[end] - 1)))
             run = tuple(typed[starts[w] : starts[end]])
