@@ -360,6 +360,12 @@ def test_former_official_and_counterpart() -> None:
     assert found["Antony Blinken"][1] == "US"
     assert found["Sergei Lavrov"][1] == "RU"
     assert "Boris Johnson" in found
+    # a counterpart holds the office just named, not the role "Người đồng cấp"
+    roles = {o.name: o.role for o in extract(article(body)).officials}
+    assert roles["Sergei Lavrov"] == roles["Antony Blinken"] == "Bộ trưởng"
+    roles = {o.name: o.role for o in extract(article(
+        "Ngoại trưởng Nga Sergei Lavrov điện đàm với người đồng cấp Mỹ Rex Tillerson.")).officials}
+    assert roles == {"Sergei Lavrov": "Ngoại trưởng", "Rex Tillerson": "Ngoại trưởng"}
 
 
 def test_official_named_before_title() -> None:

@@ -22,6 +22,8 @@ from .data import OfficialEntry, curated_officials, surnames, titles
 from .text import Token, fold, is_acronym, is_capitalised, is_vietnamese_syllable, tokenize
 
 _HONORIFICS = {"ông", "bà", "ngài", "quý"}
+# Titles that say "the same office as the one just named" (titles.txt lists them as titles).
+_COUNTERPART = {"người đồng cấp", "đồng cấp"}
 # Honorifics that English-language names carry into Vietnamese text; not part of the name.
 _NAME_PREFIXES = {"ayatollah", "sheikh", "sir", "dr", "mr", "mrs", "ms", "lord", "dame"}
 _NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -145,6 +147,7 @@ def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Menti
     people: list[_Person] = []
     taken: set[int] = set()
     names = _NameIndex(runs)
+    last_role: str | None = None  # the latest title read, for a counterpart's
     for run in runs:
         if not _is_person_name(run):
             continue
@@ -154,7 +157,10 @@ def find_officials(text: str, mentions: list[Mention], not_names: Sequence[Menti
         if found is None:
             continue
         role, country, entry = found
+        if role is not None and role.lower() in _COUNTERPART:  # "gặp người đồng cấp Nga Sergei Lavrov"
+            role = last_role  # the counterpart of the office just named, not a role of its own
         _add(people, run.name, role, country, entry)
+        last_role = role or last_role
         taken.add(run.start)
     _add_short_forms(people, runs, taken)
     return tuple(_official(person) for person in people)
