@@ -212,6 +212,17 @@ def test_a_one_syllable_country_name_matches_the_country_not_the_word(short_name
     assert ids(short_names, "miền Trung") == ["region"]
 
 
+def test_a_one_syllable_name_that_is_no_vietnamese_word_needs_no_capital(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"syria" can only be Syria: typed lowercase it finds the articles that write Xy-ri too, as
+    "Syria" does (it found only the word "syria" before); "nga" still needs its capital."""
+    with _engine_for(tmp_path_factory, "syria", {
+        "sy1.txt": "Nội chiến Syria\nQuân đội Syria giành lại thành phố Aleppo sau nhiều tháng giao tranh.",
+        "sy2.txt": "Hòa đàm về Xy-ri\nCác bên tham gia hòa đàm về Xy-ri tại Astana nhất trí ngừng bắn.",
+        "other.txt": "Tin khác\nGiá vàng hôm nay tăng nhẹ trong phiên giao dịch buổi sáng.",
+    }) as syria:
+        assert set(ids(syria, "Syria")) == set(ids(syria, "syria")) == set(ids(syria, "SYRIA")) == {"sy1", "sy2"}
+
+
 def test_a_one_syllable_name_is_marked_only_where_written_as_the_name(short_names: Engine) -> None:
     hit = next(h for h in short_names.search(SearchRequest(query="Anh", per_page=10)).hits if h.id == "uk")
     assert "<mark>Anh</mark> Theresa" in hit.snippet and "<mark>Anh</mark> và" in hit.snippet

@@ -21,6 +21,7 @@ from search.analysis.names import name_syllables
 from search.analysis.normalize import SYLLABLE, clause_pieces
 from search.analysis.segmenter import segment
 from search.analysis.tokenizers import word_term
+from search.metadata.text import is_vietnamese_syllable
 from search.query.aliases import MAX_NAME_SYLLABLES, alias_group, country_of
 from search.query.parser import AnyOf, Clause, Not, ParsedQuery, Phrase, Prefix, Text
 from search.query.stopwords import STOPWORDS
@@ -118,7 +119,9 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
     Aliases are looked up on whole words, so "mỹ phẩm" (one word) never reads as Mỹ.
     """
     words = _segment_words(text, vocab)
-    # A one-syllable name is a name only when typed as one: "Anh" is Britain, "anh" a pronoun.
+    # A one-syllable name that is also a Vietnamese word is a name only when typed as one:
+    # "Anh" is Britain, "anh" a pronoun; "syria" can be nothing but Syria (typed lowercase it
+    # missed the articles that write Xy-ri).
     capitalised = {s.lower() for s in re.findall(r"[^\W\d_]+", text) if s[0].isupper()}
     # Typed in capitals among lowercase words, a syllable is an abbreviation ("country RU", "tin
     # AP"): did-you-mean keeps it ("RU" is not "rủ"). A query all in capitals says nothing.
@@ -130,7 +133,7 @@ def units_for_text(text: str, vocab: Vocabulary) -> list[Unit]:
     while i < len(words):
         for size in range(min(MAX_NAME_SYLLABLES, len(words) - i), 0, -1):
             asked = tuple(s for w in words[i : i + size] for s in w.names[0])
-            if len(asked) == 1 and asked[0] not in capitalised:
+            if len(asked) == 1 and asked[0] not in capitalised and is_vietnamese_syllable(asked[0]):
                 continue
             group = alias_group(asked) if len(asked) <= MAX_NAME_SYLLABLES else None
             if group:
