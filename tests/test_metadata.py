@@ -271,7 +271,8 @@ def test_names_with_initials_particles_and_places_that_look_like_names() -> None
             "Tổng thống Syria Bashar al-Assad đã thể hiện sự lạc quan. "
             "Tư lệnh Bộ chỉ huy Thái Bình Dương của Mỹ, Đô đốc Harry Harris, đã nêu ý kiến. "
             "Theo Thủ tướng, riêng Tập đoàn Thủy sản Minh Phú đã đặt mục tiêu.")
-    assert set(officials(body)) == {"George W. Bush", "Bashar al-Assad", "Harry Harris"}
+    # Robart, a federal judge, is curated: named without a title, he is an official too
+    assert set(officials(body)) == {"George W. Bush", "Bashar al-Assad", "Harry Harris", "Robart"}
     assert "Putin V" not in officials("Ông Trump nói với Putin V. Sau đó.")  # no name after the initial
     # a Vietnamese name has no middle initial: "A." ends the sentence (a placeholder name)
     assert "Nguyễn Văn A. Theo" not in officials("Cán bộ Nguyễn Văn A. Theo lời khai, Bộ trưởng Công an Tô Lâm chỉ đạo.")
@@ -321,6 +322,9 @@ def test_a_curated_official_is_filed_under_one_name() -> None:
     assert facet_name(other) == other.name == "Jim Mattis"
     assert set(names_filed_together("sergey lavrov")) >= {"Sergei Lavrov", "Sergey Lavrov"}
     assert names_filed_together("Jim Mattis") == ("Jim Mattis",)
+    # named by the surname alone after a title, a curated official is filed under the full name
+    duterte = extract(article("Tổng thống Philippines Duterte tuyên bố thiết quân luật ở Mindanao.")).officials[0]
+    assert (duterte.name, facet_name(duterte), duterte.country) == ("Duterte", "Rodrigo Duterte", "PH")
 
 
 def test_journalists_experts_and_business_people_are_not_officials() -> None:
