@@ -43,7 +43,7 @@ from search.models import (
     SearchResult,
 )
 from search.query import suggest
-from search.query.builder import BuiltQuery, build
+from search.query.builder import FEW_EXACT, BuiltQuery, build
 from search.query.parser import ParsedQuery, Text, parse
 from search.query.vocabulary import StatisticsReader, Vocabulary
 from search.schema import NAMES_FIELD_OF, indexed_body
@@ -193,6 +193,8 @@ class Engine:
             _, parsed, built = self._build(request.query)
             query, matching = (built.query, built.matching) if built else (wq.Every(), wq.Every())
             page = self._run(searcher, query, matching, request, built)
+            if built and built.widened_query and built.widened_matching and page.result.total < FEW_EXACT:
+                page = self._run(searcher, built.widened_query, built.widened_matching, request, built)
             if built and built.relaxed_query and built.relaxed_matching and page.result.total == 0:
                 relaxed = self._run(searcher, built.relaxed_query, built.relaxed_matching, request, built)
                 if relaxed.result.total:
@@ -348,9 +350,11 @@ class Engine:
             _, _, built = self._build(request.query)
             filters = facet_mod.array_filters(arrays, request)
             everything = np.logical_and.reduce([arrays.alive, *filters.values()])
-            matched = self._matched(arrays, searcher, built, relaxed=False)
+            matched = self._matched(arrays, searcher, built, "query")
+            if built is not None and built.widened_query is not None and (matched & everything).sum() < FEW_EXACT:
+                matched = self._matched(arrays, searcher, built, "widened")  # as search widens it
             if built is not None and built.relaxed_query is not None and not (matched & everything).any():
-                relaxed = self._matched(arrays, searcher, built, relaxed=True)
+                relaxed = self._matched(arrays, searcher, built, "relaxed")
                 if (relaxed & everything).any():  # as search: relaxed only where that finds something
                     matched = relaxed
             mask = matched.copy()
@@ -359,11 +363,12 @@ class Engine:
                     mask &= filter_mask
             return facet_mod.matching_values(name, arrays, mask, contains, limit, facet_mod.selections(request).get(name, ()))
 
-    def _matched(self, arrays: DocArrays, searcher: Searcher, built: BuiltQuery | None, relaxed: bool) -> np.ndarray:
-        """The articles a search's facets count: its query's, or its relaxed query's."""
+    def _matched(self, arrays: DocArrays, searcher: Searcher, built: BuiltQuery | None, which: str) -> np.ndarray:
+        """The articles a search's facets count: its query's, its widened or its relaxed query's."""
         if built is None:
             return arrays.alive.copy()
-        query, matching = (built.relaxed_query, built.relaxed_matching) if relaxed else (built.query, built.matching)
+        query, matching = {"query": (built.query, built.matching), "widened": (built.widened_query, built.widened_matching),
+                           "relaxed": (built.relaxed_query, built.relaxed_matching)}[which]
         try:
             return evaluate.rank(arrays, searcher, query).mask & arrays.alive
         except evaluate.Unsupported:  # what only Whoosh's matchers run: read their documents

@@ -141,6 +141,47 @@ def test_a_word_typed_with_accents_is_matched_folded_only_as_a_word(folding: Eng
     assert ids(folding, "đường") == ["road", "ocean"]
 
 
+STORMS = [  # real kinds of sentence from the 2017 corpus: a storm ("bão") in each
+    "Bão số 2 đổ bộ vào Thái Bình\nCơn bão số 2 đã đổ bộ vào Thái Bình với sức gió mạnh, nhiều cây xanh bị đổ.",
+    "Bão Talas suy yếu\nSau khi vào đất liền, bão Talas suy yếu thành áp thấp nhiệt đới.",
+    "Nhật Bản hứng bão\nBão Noru đổ bộ vào Nhật Bản, hàng trăm chuyến bay bị hủy.",
+    "Philippines sơ tán dân tránh bão\nHàng nghìn người dân Philippines được sơ tán trước khi bão đến.",
+    "Bão gây mưa lớn ở miền Trung\nMưa lớn do bão khiến nhiều tuyến đường ở miền Trung ngập sâu.",
+    "Ngư dân tránh trú bão\nHàng trăm tàu cá đã vào bờ tránh trú bão an toàn.",
+    "Dự báo đường đi của bão\nTrung tâm khí tượng cho biết bão có thể mạnh thêm trong 24 giờ tới.",
+    "Bão Harvey tàn phá Texas\nBão Harvey gây lũ lụt nghiêm trọng ở bang Texas của Mỹ.",
+    "Cảnh báo bão trên Biển Đông\nMột cơn bão mới đang hình thành trên Biển Đông.",
+    "Thiệt hại sau bão\nBão làm sập nhiều nhà dân, chính quyền đang khắc phục hậu quả.",
+]
+
+
+def test_accents_as_typed_are_the_results_when_they_find_a_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"bão" is a storm: with ten storm articles, the newspapers ("báo"), the guarantees
+    ("bảo") and a text written without diacritics are no results at all, not only ranked
+    after them: the total, the facets and a page sorted by date are the storms'. Typed bare,
+    "bao" finds every reading; and where the accents as typed find fewer than a page, the
+    folded readings fill in after them (as "đường" finds "dương" in a small archive)."""
+    articles = {f"storm{i}.txt": text for i, text in enumerate(STORMS)}
+    articles.update({
+        "paper.txt": "Báo chí Nhật Bản\nCác tờ báo Nhật Bản đưa tin về chuyến thăm; báo giới bình luận nhiều.",
+        "guard.txt": "Bảo vệ môi trường\nNgười dân Nhật Bản bảo vệ rừng, bảo đảm nguồn nước sạch.",
+        "bare.txt": "Tin bao\nCon bao so 2 do bo vao Thai Binh.",
+    })
+    with _engine_for(tmp_path_factory, "storms", articles) as storms:
+        storm_ids = {f"storm{i}" for i in range(len(STORMS))}
+        found = storms.search(SearchRequest(query="bão", per_page=20))
+        assert found.total == 10 and {h.id for h in found.hits} == storm_ids
+        newest = storms.search(SearchRequest(query="bão", sort="newest", per_page=20))
+        assert {h.id for h in newest.hits} == storm_ids
+        japan = storms.facet_values("country", SearchRequest(query="bão"))
+        assert {v.value: v.count for v in japan}.get("JP") == 1  # the storm, not the paper or the forest
+        assert {"paper", "guard", "bare"} <= set(ids(storms, "bao"))  # typed bare: any reading
+        # under a filter the accents find fewer than a page: the folded readings fill in, after them
+        narrowed = storms.search(SearchRequest(query="bão", countries=("JP",), per_page=20))
+        assert [h.id for h in narrowed.hits][0] == "storm2" and {"paper", "guard"} <= {h.id for h in narrowed.hits}
+        assert {v.value: v.count for v in storms.facet_values("country", SearchRequest(query="bão", countries=("JP",)))}["JP"] == narrowed.total
+
+
 def test_old_and_new_tone_placement_match_each_other(mini: Engine) -> None:
     assert "old-tones" in ids(mini, "Thụy Sĩ")
     assert "old-tones" in ids(mini, "hòa đàm")

@@ -40,6 +40,12 @@ BONUS_WEIGHT = 1.0  # whole words over scattered syllables
 # the sum. Within a tier the ranking is the query's own scores (rescore.tier_of reads them back).
 EXACT_TIER = 5_000.0
 WHOLE_TIER = 10_000.0
+# Typed with accents, a query finds the articles that hold its words with those accents; only
+# when they are fewer than a page do the folded readings join them (after them, in the tier
+# order). One-syllable words folded are other words as often as not: "Trọng" found 32,352 of
+# 35,439 articles through "trong", "bão" (a storm) 23,738 through "báo", "bảo", "bao", and a
+# page sorted by date, or the facets' counts, were mostly those.
+FEW_EXACT = 10
 # A prefix that more words start with ("t*": 31,686 on 35,439 articles) is narrowed to its
 # commonest words (as Elasticsearch's max_expansions): all of them took Whoosh's matchers
 # 30-40 s, each word costs a read per index segment, and the commonest already find nearly
@@ -91,6 +97,10 @@ class BuiltQuery:
     strict: bool  # every unit required (short query); the caller may relax it when nothing matches
     relaxed_query: wq.Query | None = None  # any unit may be missing
     relaxed_matching: wq.Query | None = None
+    # Typed with accents, `query` asks every word with them; these also take the folded
+    # readings, which the caller uses when the accents as typed find fewer than FEW_EXACT.
+    widened_query: wq.Query | None = None
+    widened_matching: wq.Query | None = None
     units: list[Unit] = field(default_factory=list)
     highlight: set[tuple[str, ...]] = field(default_factory=set)  # syllable sequences to mark, as typed (lowercase)
     names: set[str] = field(default_factory=set)  # one-syllable names, marked where written as names
@@ -539,10 +549,12 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
     # The tiers stand for "every word" of free text: with a phrase, a prefix or an OR among the
     # clauses their count of words can equal the clauses' by chance ("giá dầu" Mỹ OR Nga).
     words_only = all(isinstance(c, Text) for c in parsed.clauses if not isinstance(c, Not))
+    accented = None
     if words_only and not many and len(builder.exact) == len(positives) and has_diacritics(typed):
         # Articles holding every word with the accents as typed come first, as a tier:
         # folding finds the rest (dương for đường) but never outranks them.
         tier = wq.ConstantScoreQuery(wq.And(builder.exact), score=EXACT_TIER)
+        accented = wq.And(builder.exact) if len(builder.exact) > 1 else builder.exact[0]
 
     whole = None
     if words_only and not many and len(builder.whole) == len(positives) and any(len(u.names[0]) > 1 for u in builder.units):
@@ -562,8 +574,10 @@ def build(parsed: ParsedQuery, vocab: Vocabulary) -> BuiltQuery:
         return wq.And([base, *negatives]) if negatives else base
 
     return BuiltQuery(
-        query=ranked(core, tier, whole),
-        matching=matching(core),
+        query=ranked(accented if accented is not None else core, tier, whole),
+        matching=matching(accented if accented is not None else core),
+        widened_query=ranked(core, tier, whole) if accented is not None else None,
+        widened_matching=matching(core) if accented is not None else None,
         strict=strict,
         relaxed_query=ranked(loose, None) if strict else None,
         relaxed_matching=matching(loose) if strict else None,
