@@ -181,3 +181,22 @@ def test_a_filter_value_over_200_characters_is_a_bad_parameter(client: FlaskClie
     page = client.get(f"/?q=Nga&{param}={long}xy")
     assert page.status_code == 400 and page.mimetype == "text/html"
     assert f"Giá trị {param} quá dài." in page.get_data(as_text=True)
+
+
+# -- a query typed decomposed ---------------------------------------------------------------------
+def test_a_decomposed_query_is_measured_and_echoed_composed(client: FlaskClient) -> None:
+    """NFD spells "đàm phán" with more code points than NFC: a query the limit allows composed
+    is allowed decomposed too, and the page shows it composed."""
+    import unicodedata
+    from urllib.parse import quote
+
+    composed = ("đàm phán bí mật về hòa bình ở Ukraine " * 13)[:490]
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert len(composed) <= 500 < len(decomposed)
+    assert client.get("/api/search?q=" + quote(decomposed)).status_code == 200
+    assert client.get("/api/search?q=" + quote(decomposed + "x" * 20)).status_code == 400  # still a limit
+    page = client.get("/?q=" + quote(unicodedata.normalize("NFD", "đàm phán bí mật")))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="q" name="q" type="search" value="đàm phán bí mật"' in html
+    title = html[html.index("<title>"):html.index("</title>")]
+    assert "đàm phán bí mật" in title and unicodedata.normalize("NFD", "đàm phán") not in title

@@ -397,6 +397,15 @@ def test_a_code_typed_in_lower_case_goes_to_the_address_of_its_value(client: Fla
     assert ticked and "country=" not in ticked.group(1)  # its link drops the filter
 
 
+def test_a_filter_given_twice_goes_to_the_address_with_it_once(client: FlaskClient) -> None:
+    """"?country=RU&country=RU" filters once; it showed two identical chips."""
+    moved = client.get("/?q=đối thoại&country=RU&country=RU")
+    assert moved.status_code == 302
+    assert parse_qsl(urlsplit(moved.headers["Location"]).query) == [("q", "đối thoại"), ("country", "RU")]
+    html = client.get(moved.headers["Location"]).get_data(as_text=True)
+    assert html.count('class="chip removable"') == 1
+
+
 def test_the_error_page_keeps_the_search_to_correct(client: FlaskClient) -> None:
     """A bad date: the page keeps the query, filters and sort, and offers the dates to correct."""
     html = page(client, "/?q=Nga&country=US&sort=newest&from=2022-02-30&page=2", status=400)

@@ -243,7 +243,9 @@ def index() -> str | Response:
     typed = {name: filter_values(args, name) for name in filed}  # as in the address ("vn"), not upper-cased
     dates = {"from": search.date_from, "to": search.date_to}
     swapped = search.date_from != (args.get("from", "").strip() or None)  # "?from=2022-03&to=2022-01"
-    if filed != typed or swapped:  # "?country=Nga": the address of what the index files it as, so links toggle it
+    # "?country=RU&country=RU" (an empty "?country=" is no filter, and stays)
+    repeated = any(len([v for v in args.getlist(name) if v.strip()]) > len(values) for name, values in typed.items())
+    if filed != typed or swapped or repeated:  # "?country=Nga": the address of what the index files it as, so links toggle it
         moved = MultiDict(args)
         for name, values in filed.items():
             moved.setlist(name, list(values))

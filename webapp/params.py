@@ -65,7 +65,9 @@ _DATE_LABELS = {"from": "Từ", "to": "Đến"}  # the date form's labels (templ
 
 
 def search_request(args: MultiDict[str, str], settings: dict[str, Any]) -> SearchRequest:
-    query = args.get("q", "")
+    # composed first: a query typed or pasted decomposed (NFD) is the same query, as long as the
+    # composed one, and the page echoes it composed
+    query = unicodedata.normalize("NFC", args.get("q", ""))
     if len(query) > settings["MAX_QUERY_CHARS"]:
         raise BadParameter("q", f"Truy vấn quá dài (tối đa {settings['MAX_QUERY_CHARS']} ký tự).")
     sort = args.get("sort", "relevance").strip() or "relevance"
