@@ -306,6 +306,14 @@ def test_media_companies_events_and_districts_near_a_title_are_not_officials() -
     assert set(officials("Cựu Thị trưởng New York Rudy Giuliani ủng hộ.")) == {"Rudy Giuliani"}
 
 
+def test_a_curated_name_ends_where_a_page_lost_its_full_stop() -> None:
+    """Scraped pages lose full stops and commas: "Nguyễn Xuân Phúc Ngày 21/1" and "Donald Trump
+    Steve Bannon" were facet values of the 35,439 articles."""
+    assert set(officials("Thủ tướng Nguyễn Xuân Phúc Ngày 21/1 đã tiếp đoàn doanh nghiệp.")) == {"Nguyễn Xuân Phúc"}
+    assert set(officials("Tổng thống Mỹ Donald Trump Hai nước sẽ hợp tác chặt chẽ hơn.")) == {"Donald Trump"}
+    assert set(officials("Chủ tịch Trung Quốc Tập Cận Bình Chủ tịch nước Trần Đại Quang đón.")) >= {"Tập Cận Bình"}
+
+
 def test_initials_written_tight_stay_in_the_name() -> None:
     assert set(officials("Trợ lý báo chí của cựu Tổng thống George W.Bush nói.")) == {"George W. Bush"}
     assert set(officials("Năm 1989, Tổng thống George H.W. Bush dành thời gian đi nghỉ.")) == {"George H.W. Bush"}

@@ -214,8 +214,21 @@ def _name_runs(text: str, tokens: list[Token], blocked: set[int]) -> list[_Run]:
             else:
                 break
             index += 1
-        runs.append(_vietnamese_name_tail(_strip_honorific(text, tokens, _Run(words, start, index))))
+        runs.extend(_split_after_curated(_vietnamese_name_tail(_strip_honorific(text, tokens, _Run(words, start, index)))))
     return [run for run in runs if run.words]
+
+
+def _split_after_curated(run: _Run) -> list[_Run]:
+    """A curated full name with more capitalised words after it is that name, then another run:
+    a page that lost a full stop or a comma ("Nguyễn Xuân Phúc Ngày 21/1", "Donald Trump Steve
+    Bannon"). (Runs with an initial's dot keep their shape: their words and tokens differ.)"""
+    if len(run.words) < 3 or any("." in word for word in run.words):
+        return [run]
+    for size in range(len(run.words) - 1, 1, -1):
+        if fold(" ".join(run.words[:size])) in _curated_index():
+            head = _Run(run.words[:size], run.start, run.start + size, run.honorific)
+            return [head, *_split_after_curated(_Run(run.words[size:], run.start + size, run.end))]
+    return [run]
 
 
 def _initial_dot(text: str, tokens: list[Token], index: int, words: list[str], blocked: set[int]) -> bool:
