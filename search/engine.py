@@ -479,7 +479,11 @@ class Engine:
         # compound one article holds is as often pyvi's slip ("putin_dài") as a word
         shown = dict.fromkeys(vocab.best_accented.get(t, t) if fold(t) == t else t for t in terms)
         least = MIN_COMPOUND_DF if vocab.doc_count >= LARGE_INDEX else 1  # a small archive's words are all rare
-        ranked = sorted((t for t in shown if "_" not in t or vocab.df(t) >= least), key=lambda t: -vocab.df(t))
+        # the word being typed, not a phrase pyvi made of it and the next ("hoà b": "hòa bình
+        # ký", "hòa bình trương"), and not a less accented spelling of one shown ("hòa binh")
+        most = max(len(words), 2)
+        ranked = _without_bare_spellings(sorted(
+            (t for t in shown if ("_" not in t or vocab.df(t) >= least) and t.count("_") < most), key=lambda t: -vocab.df(t)))
         if not ranked and head:
             return self._complete_after(head, last, limit)
         return [Completion(t.replace("_", " "), "term") for t in ranked[:limit]]
@@ -523,6 +527,18 @@ class Engine:
                 self._stats = (self._generation, {"articles": self.doc_count(), "outdated_articles": self.outdated_articles(),
                                                   "facets": facets})
             return self._stats[1]
+
+
+def _without_bare_spellings(terms: list[str]) -> list[str]:
+    """`terms` without one that is an earlier one with some accents left out ("hòa_binh" after
+    "hòa_bình"); other words of the same folded form stay ("dương" and "đường")."""
+    kept: list[str] = []
+    for term in terms:
+        syllables = term.split("_")
+        if not any(len(other) == len(syllables) and all(a == b or a == fold(a) == fold(b) for a, b in zip(syllables, other))
+                   for other in (k.split("_") for k in kept)):
+            kept.append(term)
+    return kept
 
 
 def _expand(reader: Any, prefix: str) -> list[str]:

@@ -254,6 +254,19 @@ def test_a_bare_field_or_and_is_listed_as_ignored(client: FlaskClient) -> None:
     assert "AND ở cuối truy vấn" in data["ignored"] and data["total"] > 0
 
 
+def test_completions_complete_the_word_typed(engine: Any) -> None:
+    """A completion is the word being typed, not pyvi's phrase of it and the next word (on the
+    whole corpus "hoà b" offered "hòa bình trương", "hòa bình ký"), nor a less accented
+    spelling of a word shown ("hòa binh" after "hòa bình"); words of one folded form stay."""
+    from search.engine import _without_bare_spellings
+
+    assert _without_bare_spellings(["hòa_bình", "hòa_binh", "hoa_binh", "hòa_bắc"]) == ["hòa_bình", "hòa_bắc"]
+    assert _without_bare_spellings(["đường", "dương", "duong"]) == ["đường", "dương"]
+    for typed in ("dam ph", "thu t", "đàm ph", "bi m"):
+        terms = [c.text for c in engine.complete(typed, limit=10) if c.kind == "term"]
+        assert terms and all(len(t.split()) <= 2 for t in terms), (typed, terms)
+
+
 def test_completions_keep_the_accents_typed_first(engine: Any) -> None:
     """With accents typed, what keeps them comes first: "bí" gives "bí mật" and the headlines
     holding it before the official "Joe Biden" or a headline's "biết", folded matches only."""

@@ -576,6 +576,20 @@ def test_did_you_mean_cases_a_syllable_as_the_hits_write_it_beside_its_neighbour
         assert names.search(SearchRequest(query="tap chi")).suggestion == "tạp chí"
 
 
+def test_a_rare_compound_is_not_read_into_common_syllables_met_by_chance(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Typed without diacritics, "trong nam nay" is "trong năm nay" (in this year): one article's
+    footballer "Trọng Nam" (a word to pyvi) made it "trong_nam", then "Trọng Nam", beside a
+    hundred and twenty articles holding "trong" and "năm" as words of their own."""
+    articles = {f"year{i}.txt": f"Tin số {i}\nTrong năm {1900 + i}, thành phố đã xây thêm {i} trường học mới."
+                for i in range(120)}
+    articles["player.txt"] = "Bàn thắng đẹp\nCầu thủ Trọng Nam ghi bàn ở phút cuối, giúp đội nhà thắng."
+    with _engine_for(tmp_path_factory, "chance", articles) as chance:
+        from search.query.builder import units_for_text
+        vocab = chance.vocabulary()
+        assert any(w.startswith("trong_nam") for w in vocab.doc_freq)  # the compound is there to be read
+        assert [u.names[0] for u in units_for_text("trong nam nay", vocab)][:2] == [("trong",), ("nam",)]
+
+
 def test_did_you_mean_leaves_addresses_and_abbreviations_as_typed(tmp_path_factory: pytest.TempPathFactory) -> None:
     """A web address is a name, not words to restore ("vnexpress.net" is not "vnexpress nét"),
     and it is asked as written, its syllables in a row; a syllable typed in capitals among

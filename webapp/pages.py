@@ -16,7 +16,7 @@ from search.models import FacetValue, Hit, SearchRequest
 from search.schema import indexed_body
 from webapp.engine_access import get_engine
 from webapp.histogram import month_histogram
-from webapp.params import MAX_PAGE, BadParameter, filter_values, search_request
+from webapp.params import MAX_PAGE, BadParameter, filter_values, given_values, search_request
 
 bp = Blueprint("pages", __name__)
 
@@ -243,8 +243,7 @@ def index() -> str | Response:
     typed = {name: filter_values(args, name) for name in filed}  # as in the address ("vn"), not upper-cased
     dates = {"from": search.date_from, "to": search.date_to}
     swapped = search.date_from != (args.get("from", "").strip() or None)  # "?from=2022-03&to=2022-01"
-    # "?country=RU&country=RU" (an empty "?country=" is no filter, and stays)
-    repeated = any(len([v for v in args.getlist(name) if v.strip()]) > len(values) for name, values in typed.items())
+    repeated = any(len(given_values(args, name)) > len(values) for name, values in typed.items())  # "?country=RU&country=RU"
     if filed != typed or swapped or repeated:  # "?country=Nga": the address of what the index files it as, so links toggle it
         moved = MultiDict(args)
         for name, values in filed.items():

@@ -36,13 +36,19 @@ def _int(args: MultiDict[str, str], name: str, default: int, low: int, high: int
 def filter_values(args: MultiDict[str, str], name: str) -> tuple[str, ...]:
     """A filter's values as given, trimmed, each once; control characters (a NUL in `?country=%00`)
     are dropped first, so a value of nothing else filters nothing, on the page as in the API."""
-    cleaned = (_without_controls(v).strip() for v in args.getlist(name))
-    values = tuple(dict.fromkeys(v for v in cleaned if v))
+    values = tuple(dict.fromkeys(given_values(args, name)))
     if len(values) > MAX_FILTER_VALUES:
         raise BadParameter(name, f"Tối đa {MAX_FILTER_VALUES} giá trị cho {name}.")
     if any(len(v) > 200 for v in values):
         raise BadParameter(name, f"Giá trị {name} quá dài.")
     return values
+
+
+def given_values(args: MultiDict[str, str], name: str) -> list[str]:
+    """A filter's values as given, trimmed, without control characters or empty ones: each as
+    often as the address repeats it."""
+    cleaned = (_without_controls(v).strip() for v in args.getlist(name))
+    return [v for v in cleaned if v]
 
 
 def _without_controls(text: str) -> str:
