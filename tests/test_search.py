@@ -624,6 +624,22 @@ def test_did_you_mean_restores_a_misspelt_unaccented_word_as_one_word(tmp_path_f
         assert typos.search(SearchRequest(query="buc tuogn")).suggestion in ("bức tượng", "bức tường")
 
 
+def test_did_you_mean_restores_a_word_whose_accents_were_forgotten(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"chủ tich nước" finds plenty (the bare "tich" matches any accents) and got no suggestion;
+    the word typed bare is restored as the hits write it beside the words typed with accents,
+    which stay as typed. A word the index mostly writes bare ("EU", "Trump") is no forgotten accent."""
+    with _engine_for(tmp_path_factory, "forgotten", {
+        "p1.txt": "Chủ tịch nước tiếp khách\nChủ tịch nước Trần Đại Quang tiếp Đại sứ Nhật Bản tại Hà Nội.",
+        "p2.txt": "Hoạt động đối ngoại\nSáng nay, chủ tịch nước đã có cuộc hội đàm với Tổng thống Pháp.",
+        "p3.txt": "Thông điệp năm mới\nChủ tịch nước gửi thư chúc mừng năm mới tới kiều bào, EU và Trump cũng chúc mừng.",
+        "p4.txt": "Phân tích kinh tế\nCác chuyên gia phân tích số liệu; thành tích xuất khẩu tăng, tích lũy vốn tốt.",
+    }) as forgotten:
+        found = forgotten.search(SearchRequest(query="chủ tich nước"))
+        assert found.total >= 3 and found.suggestion is not None and found.suggestion.lower() == "chủ tịch nước"
+        assert forgotten.search(SearchRequest(query="chủ tịch nước")).suggestion is None
+        assert forgotten.search(SearchRequest(query="EU và Trump")).suggestion is None
+
+
 def test_did_you_mean_restores_words_as_the_hits_write_them(spelling: Engine) -> None:
     """Alone, "dien" is most often "diễn"; after "o to", the hits write "ô tô điện"."""
     assert spelling.vocabulary().restore("dien") == "diễn"

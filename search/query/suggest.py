@@ -57,19 +57,22 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
     `short`: whether the ranking took the query as short (given when a corrected query is looked
     at again as one text, which happens once only: its respelling may count otherwise)."""
     unaccented = not has_diacritics(" ".join(texts))
-    if not unaccented and total >= FEW_RESULTS:
-        return None
     per_text = [units_for_text(text, vocab) for text in texts]
     units = [unit for text_units in per_text for unit in text_units]
+    # typed with accents but for some word the index writes with them ("chủ tich nước"): that
+    # word is restored as in a query typed bare, the words typed with accents stay as typed
+    bare = {i for i in range(len(units)) if not unaccented and _forgot_accents(units, i, vocab)}
+    if not unaccented and total >= FEW_RESULTS and not bare:
+        return None
     asked = [unit.names[0] for unit in units]
     respelling = short is not None  # this is a corrected query looked at again
     short = not is_long(texts) if short is None else short  # as the builder counts: it ranked the query so
     corrections = MAX_CORRECTIONS if short else 0
     suggested = []
     corrected = False
-    for unit in units:
-        misspelt = corrections > 0 and _misspelt(unit, vocab, rare_too=not unaccented)
-        suggested.append(_suggested(unit, vocab, unaccented, correct=misspelt))
+    for i, unit in enumerate(units):
+        misspelt = corrections > 0 and not bare and _misspelt(unit, vocab, rare_too=not unaccented)
+        suggested.append(_suggested(unit, vocab, unaccented or i in bare, correct=misspelt))
         corrections -= misspelt
         corrected |= misspelt and suggested[-1] != unit.names[0]
     if corrected and unaccented and not respelling and len(texts) == 1 and not any(fields):
@@ -78,12 +81,33 @@ def suggestion(texts: Sequence[str], vocab: Vocabulary, total: int,
         respelt = " ".join(fold(s) for word in _as_typed(suggested, units) for s in word)
         again = suggestion([respelt], vocab, 0, context, short=short)
         return again if again is not None else _written(_as_typed(_cased(suggested, texts, context()), units), [len(units)], fields)
-    if unaccented and short and sum(map(len, asked)) > 1:  # a run needs two syllables
+    if (unaccented or bare) and short and sum(map(len, asked)) > 1:  # a run needs two syllables
         suggested = _in_context(asked, suggested, context(), fixed={i for i, u in enumerate(units) if u.literal})
     sizes = [len(text_units) for text_units in per_text]
     if _written(suggested, sizes, fields) == _written(asked, sizes, fields):
         return None
-    return _written(_as_typed(_cased(suggested, texts, context() if unaccented else ()), units), sizes, fields)
+    return _written(_as_typed(_cased(suggested, texts, context() if unaccented or bare else ()), units), sizes, fields)
+
+
+def _forgot_accents(units: Sequence[Unit], i: int, vocab: Vocabulary) -> bool:
+    """Whether units[i], a plain word (no name, no address) typed without diacritics, is one the
+    index mostly writes with them, alone ("tich": "tích"; not "nga", Nga, nor "eu") or with a
+    neighbour typed with accents ("chủ tich": the word "chủ_tịch"): in a query typed with
+    accents elsewhere, a word whose accents were forgotten."""
+    unit = units[i]
+    if unit.literal or len(unit.names) > 1 or has_diacritics("".join(unit.names[0])):
+        return False
+    word = unit_word(unit, unit.names[0])
+    if vocab.restore(word) is not None or any(vocab.restore(s) is not None for s in unit.names[0]):
+        return True
+    for first, second in ((i - 1, i), (i, i + 1)):
+        if first < 0 or second >= len(units) or len(units[first].names) > 1 or len(units[second].names) > 1:
+            continue
+        typed = (*units[first].names[0], *units[second].names[0])
+        restored = vocab.restore("_".join(fold(s) for s in typed))
+        if restored and all(r == t for r, t in zip(restored.split("_"), typed) if has_diacritics(t)):
+            return True
+    return False
 
 
 def _as_typed(words: list[Syllables], units: Sequence[Unit]) -> list[Syllables]:
@@ -279,7 +303,8 @@ def _pairs_held(typed: list[str], hits: Sequence[str]) -> dict[int, set[int]]:
 
 
 def _most_written(run: Syllables, hits: Sequence[str]) -> Syllables | None:
-    """How the hits most often write `run` (folded syllables in a row), lowercased."""
+    """How the hits most often write `run` (its syllables in a row, in any accents), lowercased,
+    keeping each syllable typed with accents as typed."""
     pattern = sequence_pattern(frozenset({tuple(fold(s) for s in run)}))
     if pattern is None:
         return None
@@ -287,6 +312,6 @@ def _most_written(run: Syllables, hits: Sequence[str]) -> Syllables | None:
     for text in hits:
         for match in pattern.finditer(folded_view(text)):
             written = tuple(normalize_token_tones(s) for s in SYLLABLE.findall(text[match.start() : match.end()].lower()))
-            if len(written) == len(run):
+            if len(written) == len(run) and all(w == t for w, t in zip(written, run) if has_diacritics(t)):
                 seen[written] += 1
     return seen.most_common(1)[0][0] if seen else None
