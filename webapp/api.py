@@ -104,7 +104,7 @@ def openapi() -> Response:
 @bp.get("/healthz")
 def healthz() -> Response:
     engine = get_engine()
-    return jsonify(status="ok", articles=engine.doc_count())
+    return jsonify(status="ok", articles=engine.live_count())
 
 
 @bp.post("/api/admin/reindex")
