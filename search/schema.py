@@ -17,7 +17,7 @@ from search.analysis.names import NameMarksTokenizer
 
 # Bump when analysis, extraction or the schema change in a way that needs re-indexing:
 # it is part of each article's checksum, so a plain re-run re-indexes everything.
-PIPELINE_VERSION = "8"  # 2: one facet name per curated official; the summary is searched (indexed_body); 3: Ð read as Đ, language and place look-alikes (tiếng Anh, Thủ Đức); 4: company, association, bank and hospital heads are not officials; 5: France Football is not France, syllable positions skip at clause breaks (and the name marks with them); 6: Liên Hiệp Quốc is the UN, Mátxcơva Moscow; 7: a closing "Nguồn X: https://..." credit gives the article its link; 8: media, companies, events and districts near a title are not officials, "George W.Bush" keeps its initial, a counterpart ("người đồng cấp") has the office just named
+PIPELINE_VERSION = "9"  # 2: one facet name per curated official; the summary is searched (indexed_body); 3: Ð read as Đ, language and place look-alikes (tiếng Anh, Thủ Đức); 4: company, association, bank and hospital heads are not officials; 5: France Football is not France, syllable positions skip at clause breaks (and the name marks with them); 6: Liên Hiệp Quốc is the UN, Mátxcơva Moscow; 7: a closing "Nguồn X: https://..." credit gives the article its link; 8: media, companies, events and districts near a title are not officials, "George W.Bush" keeps its initial, a counterpart ("người đồng cấp") has the office just named; 9: a dateline's place is in capitals ("Trước đó, ngày 5-2" is none)
 
 TITLE_BOOST = 2.5
 

@@ -36,8 +36,8 @@ def extract_date(body: str) -> ArticleDate | None:
     for paragraph in _opening_paragraphs(body):
         for pattern, anchored in ((_DATELINE, False), (_NUMERIC, True), (_WORDED, True)):
             match = pattern.match(paragraph) if anchored else pattern.search(paragraph[:120])
-            if match is None:
-                continue
+            if match is None or (pattern is _DATELINE and not match.group(1).strip().isupper()):
+                continue  # À-Ỹ holds lowercase letters too: "Thụy Sĩ, ngày 8/8/1981" is no dateline
             date = _from_groups(match)
             if date is not None:
                 return date
