@@ -105,6 +105,8 @@ def test_a_dateline_is_a_place_in_capitals() -> None:
     lowercase letters too; 48 of the corpus's articles were dated so. The opening's own date wins."""
     assert extract(article("Hình ảnh được đăng tải. Trước đó, ngày 5-2, một số báo đã đưa tin về vụ việc.")).date is None
     assert extract(article("Federer sinh ra ở Basel, Thụy Sĩ, ngày 8/8/1981 và lớn lên ở đó.")).date is None
+    assert extract(article("Trước đó, ngày 5 tháng 2, một số báo đã đưa tin.")).date is None  # worded too
+    assert extract(article("Hà Nội, ngày 5 tháng 2 năm 2017, trời mưa lớn.")).date == ArticleDate(2017, 2, 5)
     body = "Ngày 6/2, Quốc Cơ, Quốc Nghiệp đã về nước. Trước đó, ngày 22/12/2016, hai anh em biểu diễn ở Pháp."
     assert extract(article(body)).date == ArticleDate(None, 2, 6)
 
