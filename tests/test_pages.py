@@ -563,3 +563,11 @@ def test_article_links_survive_the_browsers_dot_segment_removal(dot_id_client: F
         assert related, title
         for related_href, related_title in re.findall(r'<a href="([^"]+)">([^<]+)</a>', related.group(0)):
             assert f'<h1 id="article-title">{related_title}</h1>' in page(dot_id_client, browser_path(unescape(related_href)))
+
+
+def test_the_search_page_has_a_heading_outline(client: FlaskClient) -> None:
+    """Screen readers jump by headings: one h1 naming the search, an h2 before the hits (h3)."""
+    html = client.get("/?q=Lavrov").get_data(as_text=True)
+    assert html.count("<h1") == 1 and "Kết quả tìm kiếm cho “Lavrov”</h1>" in html
+    assert html.index("<h1") < html.index('<h2 class="visually-hidden">Danh sách bài viết</h2>') < html.index("<h3")
+    assert "Tìm kiếm tin tức</h1>" in client.get("/").get_data(as_text=True)

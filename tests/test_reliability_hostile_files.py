@@ -183,6 +183,26 @@ def test_a_file_just_under_the_limit_is_indexed(tmp_path: Path) -> None:
     assert indexed_ids(tmp_path / "ix") == ["dai"]
 
 
+def test_a_file_of_one_long_line_gets_its_opening_words_as_title(tmp_path: Path) -> None:
+    """A 3 MB first line with no blank line after it was a 3 MB title, repeated on every results
+    page that showed it (10.8 MB for one search): the title is its opening words, and the body
+    keeps the whole line, so the article is still found by any of its words."""
+    from search.ingest.readers import MAX_TITLE_CHARS, parse_text_article
+
+    line = (PARAGRAPH * 3000).strip() + " Cuối cùng là Kazakhstan."
+    read = parse_text_article(line, "dai", "docs/dai.txt")
+    assert len(read.title) <= MAX_TITLE_CHARS + 1 and read.title.endswith("…")
+    assert read.title.startswith("Bộ trưởng Ngoại giao Nga Sergei Lavrov") and read.body == line
+    headline = parse_text_article("Nga và Mỹ đối thoại\n" + PARAGRAPH, "a", "a.txt")
+    assert (headline.title, headline.body) == ("Nga và Mỹ đối thoại", PARAGRAPH.strip())  # a real headline stays
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "dai.txt").write_text(line, encoding="utf-8")
+    assert run_cli("index", "--index", tmp_path / "ix", tmp_path / "docs").returncode == 0
+    with Engine(tmp_path / "ix") as engine:
+        hit = engine.search(SearchRequest(query="Kazakhstan")).hits[0]
+        assert hit.id == "dai" and len(hit.title) <= MAX_TITLE_CHARS + 1
+
+
 def test_only_bad_input_still_exits_3_and_leaves_a_usable_index(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "rong.txt").write_bytes(b"")

@@ -197,6 +197,17 @@ def _list_value(value: str | None) -> list[str] | None:
     return [v.strip().strip("\"'") for v in value.split(",") if v.strip().strip("\"'")]
 
 
+# A first line longer than this is no headline but the text itself (a 3 MB one-line file was a
+# 3 MB title, on every results page that showed it): the title is its opening words, the body all.
+MAX_TITLE_CHARS = 300
+
+
+def _opening_words(line: str) -> str:
+    cut = line[:MAX_TITLE_CHARS]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_TITLE_CHARS // 2 else cut).rstrip(" ,;:-–") + "…"
+
+
 def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
     meta, content = _split_front_matter(text)
     lines = content.splitlines()
@@ -210,6 +221,8 @@ def parse_text_article(text: str, article_id: str, origin: str) -> ReadResult:
     else:
         assert first is not None
         title, body = lines[first].strip(), "\n".join(lines[first + 1 :]).strip()
+        if len(title) > MAX_TITLE_CHARS:  # one long paragraph, no headline: its opening words
+            title, body = _opening_words(title), "\n".join(lines[first:]).strip()
     return RawArticle(
         id=to_nfc(meta["id"]) if meta.get("id") else article_id,
         title=title,
