@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from search.analysis.segmenter import SegmenterUnavailable, model
-from search.models import SORTS, SearchRequest
+from search.models import MAX_PAGE, SORTS, SearchRequest
 
 DEFAULT_INDEX = Path("index")
 DEFAULT_CORPUS = Path("corpus")
@@ -61,6 +61,13 @@ def _per_page(text: str) -> int:
     return value
 
 
+def _page(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_PAGE:  # as the API and the page refuse it
+        raise argparse.ArgumentTypeError(f"at most {MAX_PAGE}: {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="vnsearch", description="Search engine for Vietnamese news archives.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -83,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", default="", metavar="QUERY", help="the query (quotes, AND/OR/NOT, -word, title:, word*)")
     p.add_argument("--index", type=Path, default=DEFAULT_INDEX, metavar="DIR", help="index folder (default: index/)")
     p.add_argument("--json", action="store_true", help="print the API's JSON instead of text")
-    p.add_argument("--page", type=_positive, default=1, metavar="N", help="result page (default: 1)")
+    p.add_argument("--page", type=_page, default=1, metavar="N", help=f"result page, 1-{MAX_PAGE} (default: 1)")
     p.add_argument("--per-page", type=_per_page, default=10, metavar="N", help="results per page, 1-100 (default: 10)")
     p.add_argument("--country", action="append", default=[], metavar="CODE", help="ISO country code filter (repeatable, OR)")
     p.add_argument("--official", action="append", default=[], metavar="NAME", help="official filter (repeatable, OR)")

@@ -67,6 +67,7 @@ def test_extract_json(tmp_path: Path) -> None:
     "args",
     [("search", "--index", "/nonexistent/ix", "x"), ("stats", "--index", "/nonexistent/ix"),
      ("index", "--index", "/tmp/x-ix", "/nonexistent/corpus"), ("search", "--page", "0", "x"),
+     ("search", "--page", "1001", "x"),  # as the API refuses it (it printed a count and no hit, exit 0)
      ("search", "--per-page", "500", "x"), ("search", "--sort", "random", "x"), ("frobnicate",),
      ("extract", "/nonexistent/file.txt")],
 )
