@@ -23,7 +23,7 @@ from .text import Token, fold, is_acronym, is_capitalised, is_vietnamese_syllabl
 
 _HONORIFICS = {"ông", "bà", "ngài", "quý"}
 # Titles that say "the same office as the one just named" (titles.txt lists them as titles).
-_COUNTERPART = {"người đồng cấp", "đồng cấp"}
+_COUNTERPART = {"người đồng cấp"}
 # Honorifics that English-language names carry into Vietnamese text; not part of the name.
 _NAME_PREFIXES = {"ayatollah", "sheikh", "sir", "dr", "mr", "mrs", "ms", "lord", "dame"}
 _NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}

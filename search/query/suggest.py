@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet  # frozenset and set alike
 from functools import lru_cache
 
 from search.analysis import fold, folded_view, has_diacritics
@@ -253,7 +254,7 @@ def _misspelt(unit: Unit, vocab: Vocabulary, rare_too: bool) -> bool:
 
 
 def _in_context(asked: list[Syllables], suggested: list[Syllables], hits: Sequence[str],
-                fixed: set[int] = frozenset()) -> list[Syllables]:  # type: ignore[assignment]
+                fixed: AbstractSet[int] = frozenset()) -> list[Syllables]:
     """`suggested` with each run of whole words (2 to MAX_RUN syllables, longest first, left to
     right) that the hits hold in a row written as they most often write it; a run never covers
     a `fixed` word (kept as typed). Context is skipped when a correction changed a word's
